@@ -1,0 +1,76 @@
+package backend
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+)
+
+func TestDefaultRunsAGraph(t *testing.T) {
+	t.Setenv(EnvVar, "")
+	b, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != "go" && !XLACompiled() {
+		t.Fatalf("default backend = %q, want go", got)
+	}
+	if d := Describe(b); !strings.Contains(d, b.String()) {
+		t.Fatalf("Describe = %q", d)
+	}
+	e, err := graph.NewExec(b, func(x *graph.Node) *graph.Node { return graph.ReduceAllSum(graph.Mul(x, x)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Exec([]float32{1, 2, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := out[0].Value().(float32); v != 14 {
+		t.Fatalf("sum of squares = %v, want 14", v)
+	}
+	if os.Getenv("GOMLX_NO_AUTO_INSTALL") != "1" {
+		t.Fatal("GOMLX_NO_AUTO_INSTALL was not set")
+	}
+}
+
+func TestOverrideAndErrors(t *testing.T) {
+	t.Setenv(EnvVar, "go:ops_sequential")
+	if c, why := Config(); c != "go:ops_sequential" || !strings.Contains(why, EnvVar) {
+		t.Fatalf("Config() = %q, %q", c, why)
+	}
+	if _, err := New(); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvVar, "nosuchbackend")
+	if _, err := New(); err == nil || !strings.Contains(err.Error(), "nosuchbackend") {
+		t.Fatalf("want an error naming the backend, got %v", err)
+	}
+	if !XLACompiled() {
+		t.Setenv(EnvVar, "xla:cuda")
+		if _, err := New(); err == nil || !strings.Contains(err.Error(), "-tags xla") {
+			t.Fatalf("want an error about the xla build tag, got %v", err)
+		}
+	}
+}
+
+func TestFindCUDAPlugin(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", dir)
+	if p := FindCUDAPlugin(); p != "" {
+		t.Fatalf("found %q in an empty dir", p)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "nvidia"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "nvidia", cudaPluginName)
+	if err := os.WriteFile(want, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p := FindCUDAPlugin(); p != want {
+		t.Fatalf("FindCUDAPlugin() = %q, want %q", p, want)
+	}
+}

@@ -1,0 +1,26 @@
+package score
+
+import (
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// Score is a score function F(x, t) = ∇_x log P_t(x) of the forward process of eq. (1),
+// expressed as a gomlx graph so that the same integrator runs it on any backend.
+//
+// Implementations: the exact empirical score of eq. (2), the Gaussian-mixture score of
+// eq. (54), and a trained DDPM denoiser (F = -ε_θ / sqrt(1 - ᾱ), SI D.2).
+type Score interface {
+	// Dim is the dimension d of the points x.
+	Dim() int
+	// Graph returns F(x, t) of shape [b, d] for points x of shape [b, d] (float32) at the
+	// continuous OU time t (a float32 scalar node, t > 0).
+	Graph(x, t *graph.Node) *graph.Node
+}
+
+// WithStore is implemented by scores whose graph reads trained parameters: the integrator
+// must run their graph with a model.Exec over this store so the parameters are fed in.
+type WithStore interface {
+	Score
+	Store() *model.Store
+}
