@@ -1,0 +1,172 @@
+package gmm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// logCosh returns log cosh(x) without overflow for large |x|.
+func logCosh(x float64) float64 {
+	x = math.Abs(x)
+	return x + math.Log1p(math.Exp(-2*x)) - math.Ln2
+}
+
+// Potential returns the potential of the q-Langevin equation (7), eq. (8) (SI eq. 22):
+//
+//	V(q, t) = ½ q² − 2 μ̃² log cosh(q e^{-t} sqrt(d))
+//
+// where q = m·x/sqrt(d). It is the exact potential of the projected backward dynamics when
+// σ = 1 (Γ_t = 1); for σ ≠ 1 it is the t ≫ 1 limit of ProjectedPotential. Quadratic for
+// t ≫ t*, double well for t < t* (CurvatureTime). NaN for t < 0 or an invalid Mixture.
+func (m Mixture) Potential(q, t float64) float64 {
+	if !m.ok() || !(t >= 0) {
+		return math.NaN()
+	}
+	return 0.5*q*q - 2*m.Mu*m.Mu*logCosh(q*math.Exp(-t)*math.Sqrt(float64(m.D)))
+}
+
+// Force returns −∂V/∂q of eq. (8):
+//
+//	−∂V/∂q = −q + 2 μ̃² sqrt(d) e^{-t} tanh(q e^{-t} sqrt(d))
+//
+// NaN for t < 0 or an invalid Mixture.
+func (m Mixture) Force(q, t float64) float64 {
+	if !m.ok() || !(t >= 0) {
+		return math.NaN()
+	}
+	a := math.Sqrt(float64(m.D)) * math.Exp(-t)
+	return -q + 2*m.Mu*m.Mu*a*math.Tanh(q*a)
+}
+
+// ProjectedPotential returns the potential whose force is the exact drift of q = m·x/sqrt(d)
+// under the backward dynamics (3) with the mixture score (SI eq. 19), keeping Γ_t:
+//
+//	V_Γ(q, t) = (1/Γ_t − ½) q² − 2 μ̃² log cosh(q e^{-t} sqrt(d) / Γ_t)
+//
+// Summing SI eq. (20) over i with weights m_i/sqrt(d) gives −dq = −∂V_Γ/∂q dt + μ̃ dη, so
+// eq. (7)-(8) are the Γ_t = 1 case (exact for σ = 1, and the t ≫ 1 limit otherwise).
+// NaN for t < 0 or an invalid Mixture.
+func (m Mixture) ProjectedPotential(q, t float64) float64 {
+	g := m.Gamma(t)
+	if math.IsNaN(g) {
+		return math.NaN()
+	}
+	return (1/g-0.5)*q*q - 2*m.Mu*m.Mu*logCosh(q*math.Exp(-t)*math.Sqrt(float64(m.D))/g)
+}
+
+// QDrift returns −∂V_Γ/∂q, the exact drift of the projected backward dynamics:
+//
+//	q + 2 [−q/Γ_t + μ̃² sqrt(d) (e^{-t}/Γ_t) tanh(q sqrt(d) e^{-t}/Γ_t)]
+//
+// equal to Force(q, t) when σ = 1. NaN for t < 0 or an invalid Mixture.
+func (m Mixture) QDrift(q, t float64) float64 {
+	g := m.Gamma(t)
+	if math.IsNaN(g) {
+		return math.NaN()
+	}
+	a := math.Sqrt(float64(m.D)) * math.Exp(-t) / g
+	return q + 2*(-q/g+m.Mu*m.Mu*a*math.Tanh(q*a))
+}
+
+// SampleQ fills q with independent draws of q(t) = m·x(t)/sqrt(d) for x(t) ~ P_t (SI eq. 17):
+// a ½/½ mixture of N(±μ̃² sqrt(d) e^{-t}, μ̃² Γ_t).
+func (m Mixture) SampleQ(q []float64, t float64, rng *rand.Rand) error {
+	if err := m.checkTime("SampleQ", t); err != nil {
+		return err
+	}
+	if rng == nil {
+		return fmt.Errorf("gmm: SampleQ: rng is nil")
+	}
+	mean := m.Mu * m.Mu * math.Sqrt(float64(m.D)) * math.Exp(-t)
+	sd := m.Mu * math.Sqrt(m.Gamma(t))
+	for i := range q {
+		c := mean
+		if rng.IntN(2) == 0 {
+			c = -mean
+		}
+		q[i] = c + sd*rng.NormFloat64()
+	}
+	return nil
+}
+
+// EvolveQ integrates the q-Langevin equation (7) backward in time, from time `from` down to
+// time `to` <= from, for every entry of q in place, by Euler-Maruyama steps no longer than
+// step (the scheme of SI eq. 55 projected on m):
+//
+//	q(t − h) = q(t) + h QDrift(q, t) + sqrt(2 μ̃² h) ξ
+//
+// The noise variance is 2 μ̃² h, not the 2h printed with eq. (7): the projection m·dη/sqrt(d)
+// of the d-dimensional noise has variance 2 μ̃² dt (the two agree for the paper's μ̃ = 1).
+func (m Mixture) EvolveQ(q []float64, from, to, step float64, rng *rand.Rand) error {
+	if err := m.checkTime("EvolveQ", to); err != nil {
+		return err
+	}
+	switch {
+	case !(from >= to) || math.IsInf(from, 0):
+		return fmt.Errorf("gmm: EvolveQ: start time from = %g must be finite and >= to = %g", from, to)
+	case !(step > 0):
+		return fmt.Errorf("gmm: EvolveQ: step must be > 0, got %g", step)
+	case rng == nil:
+		return fmt.Errorf("gmm: EvolveQ: rng is nil")
+	}
+	n := int(math.Ceil((from - to) / step))
+	if n == 0 {
+		return nil
+	}
+	h := (from - to) / float64(n)
+	noise := m.Mu * math.Sqrt(2*h)
+	mu2, sd := m.Mu*m.Mu, math.Sqrt(float64(m.D))
+	for k := range n {
+		// QDrift with its time-dependent coefficients hoisted out of the loop over q.
+		t := from - float64(k)*h
+		g := m.Gamma(t)
+		a := sd * math.Exp(-t) / g
+		lin, amp := 1-2/g, 2*mu2*a
+		for i, x := range q {
+			q[i] = x + h*(lin*x+amp*math.Tanh(x*a)) + noise*rng.NormFloat64()
+		}
+	}
+	return nil
+}
+
+// ClonePhi estimates φ(t) of eq. (6) by the cloning protocol of the main text and SI D.1 run
+// on the exact one-dimensional projection of the backward dynamics: q(t) is drawn from P_t
+// (SampleQ), two clones are evolved independently to t = 0 (EvolveQ), and they "agree" when
+// sign q_1(0) = sign q_2(0), the classifier of SI D.1. It returns the agreeing fraction over
+// pairs clone pairs and its standard error. The sign classifier differs from cluster
+// membership (which eq. 6 counts) with probability Φ(−μ̃ sqrt(d)/σ), negligible for d >= 16.
+func (m Mixture) ClonePhi(t float64, pairs int, step float64, rng *rand.Rand) (phi, stderr float64, err error) {
+	if pairs < 1 {
+		return 0, 0, fmt.Errorf("gmm: ClonePhi: pairs must be >= 1, got %d", pairs)
+	}
+	q1 := make([]float64, pairs)
+	if err := m.SampleQ(q1, t, rng); err != nil {
+		return 0, 0, err
+	}
+	q2 := append([]float64(nil), q1...)
+	if err := m.EvolveQ(q1, t, 0, step, rng); err != nil {
+		return 0, 0, err
+	}
+	if err := m.EvolveQ(q2, t, 0, step, rng); err != nil {
+		return 0, 0, err
+	}
+	same := 0
+	for i := range q1 {
+		if (q1[i] > 0) == (q2[i] > 0) {
+			same++
+		}
+	}
+	p := float64(same) / float64(pairs)
+	return p, math.Sqrt(p * (1 - p) / float64(pairs)), nil
+}
+
+func (m Mixture) checkTime(fn string, t float64) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if !(t >= 0) || math.IsInf(t, 0) {
+		return fmt.Errorf("gmm: %s: time t = %g must be finite and >= 0", fn, t)
+	}
+	return nil
+}
