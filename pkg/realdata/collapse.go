@@ -1,0 +1,150 @@
+package realdata
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/clone"
+	"github.com/diffregimes/diffregimes/pkg/entropy"
+	"github.com/diffregimes/diffregimes/pkg/nearest"
+	"github.com/diffregimes/diffregimes/pkg/sde"
+)
+
+// ZeroLevel is the value of f^e/α at which Collapse reads the collapse time, log(2)/log(n):
+// f^e = log(2)/d is where the own-point term Z_1 of the sum in eq. (57) equals all the
+// others together (the midpoint of the finite-d crossover of eq. 9), whereas f^e itself decays
+// to zero from above and, without noise, never crosses it.
+func ZeroLevel(n int) float64 { return math.Log(2) / math.Log(float64(n)) }
+
+// CollapseOptions configure Collapse. A zero count skips that part of the experiment.
+type CollapseOptions struct {
+	// Times are the cloning times of φ_C(t).
+	Times []float64
+	// Pairs is the number of clone pairs per cloning time.
+	Pairs int
+	// Samples is the number of tracked trajectories for the t̂_C histogram (paper: 4 000).
+	Samples int
+	// EntropyTimes are the times of f^e(t); EntropySamples is n' (paper: 400 000).
+	EntropyTimes   []float64
+	EntropySamples int
+	// ZeroTol is the level of f^e/α read as its zero (0: ZeroLevel(n)).
+	ZeroTol float64
+	// Batch is the number of trajectories per integrator call (0: default).
+	Batch int
+	// SDE is the backward integrator's configuration; Seed also seeds the entropy samples.
+	SDE sde.Config
+}
+
+// CollapseResult holds the three panels of Figure 5 for one experiment and its three
+// estimates of t_C.
+type CollapseResult struct {
+	// Label, Route, N, D, Alpha identify the experiment; Alpha = log(n)/d.
+	Label, Route string
+	N, D         int
+	Alpha        float64
+	// Times and PhiC are φ_C(t) (three standard errors) at the cloning times (decreasing).
+	Times []float64
+	PhiC  []clone.Estimate
+	// Pairs is the number of clone pairs per time.
+	Pairs int
+	// LastChange are the t̂_C of the tracked trajectories; TCBar their mean t̄_C and TCBarErr
+	// three standard errors of it.
+	LastChange      []float64
+	TCBar, TCBarErr float64
+	// Final is μ*(0) and FinalDist |x(0) - a_μ*| of each tracked trajectory; X their x(0).
+	Final     []int
+	FinalDist []float64
+	X         []float32
+	// EntropyTimes and FeOverAlpha are f^e(t)/α with three standard errors.
+	EntropyTimes []float64
+	FeOverAlpha  []entropy.Estimate
+	// TCPhiC is where φ_C crosses 1/2; TCEntropy where f^e/α falls to ZeroTol (NaN if not
+	// reached within the times given).
+	TCPhiC, TCEntropy float64
+	ZeroTol           float64
+}
+
+// Collapse runs the three collapse measurements of Figure 5 for the experiment: the cloning
+// protocol with nearest-training-point labels (φ_C), the tracking of μ*(t) along Samples
+// trajectories (t̂_C, t̄_C) and the excess entropy (f^e/α, its zero).
+func Collapse(e *Experiment, opt CollapseOptions) (*CollapseResult, error) {
+	if e == nil {
+		return nil, fmt.Errorf("realdata: Collapse: experiment is nil")
+	}
+	if opt.ZeroTol == 0 {
+		opt.ZeroTol = ZeroLevel(e.N())
+	}
+	r := &CollapseResult{Label: e.Label(), Route: e.Route, N: e.N(), D: e.D(), Alpha: e.Alpha,
+		TCBar: math.NaN(), TCBarErr: math.NaN(), TCPhiC: math.NaN(), TCEntropy: math.NaN(), ZeroTol: opt.ZeroTol}
+	tr, err := nearest.New(e.backend, e.Points)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Pairs > 0 && len(opt.Times) > 0 {
+		in, err := e.Integrator(opt.SDE)
+		if err != nil {
+			return nil, err
+		}
+		res, err := clone.Run(in, clone.Options{Times: opt.Times, Pairs: opt.Pairs, Batch: opt.Batch,
+			Classes: map[string]clone.ClassFunc{"phi_C": tr.ClassFunc()}})
+		if err != nil {
+			return nil, fmt.Errorf("realdata: Collapse %s: φ_C: %w", e.Label(), err)
+		}
+		r.Times, r.PhiC, r.Pairs = res.Times, res.Same["phi_C"], res.Pairs
+		p := make([]float64, len(r.PhiC))
+		for i, est := range r.PhiC {
+			p[i] = est.P
+		}
+		r.TCPhiC, _ = Crossing(r.Times, p, 0.5)
+	}
+	if opt.Samples > 0 {
+		cfg := opt.SDE
+		cfg.Seed++ // trajectories independent of the cloning run's
+		batch := opt.Batch
+		if batch <= 0 {
+			batch = min(opt.Samples, 1024)
+		}
+		for done := 0; done < opt.Samples; done += batch {
+			cfg.Seed++
+			tk, err := e.Track(min(batch, opt.Samples-done), cfg)
+			if err != nil {
+				return nil, fmt.Errorf("realdata: Collapse %s: tracking μ*(t): %w", e.Label(), err)
+			}
+			r.LastChange = append(r.LastChange, tk.LastChange...)
+			r.Final = append(r.Final, tk.Final...)
+			r.FinalDist = append(r.FinalDist, tk.FinalDist...)
+			r.X = append(r.X, tk.X...)
+		}
+		r.TCBar, r.TCBarErr = meanErr(r.LastChange)
+	}
+	if opt.EntropySamples > 0 && len(opt.EntropyTimes) > 0 {
+		fe, err := ExcessEntropy(e, opt.EntropyTimes, opt.EntropySamples, uint64(opt.SDE.Seed))
+		if err != nil {
+			return nil, err
+		}
+		r.EntropyTimes = append([]float64(nil), opt.EntropyTimes...)
+		v := make([]float64, len(fe))
+		for i, f := range fe {
+			r.FeOverAlpha = append(r.FeOverAlpha, entropy.Estimate{Value: f.Value / e.Alpha, Err: f.Err / e.Alpha})
+			v[i] = f.Value / e.Alpha
+		}
+		r.TCEntropy, _ = ZeroTime(r.EntropyTimes, v, opt.ZeroTol)
+	}
+	return r, nil
+}
+
+// PhiCSeries returns the t, φ_C and error-bar columns.
+func (r *CollapseResult) PhiCSeries() (x, y, err []float64) {
+	for i, est := range r.PhiC {
+		x, y, err = append(x, r.Times[i]), append(y, est.P), append(err, est.Err)
+	}
+	return x, y, err
+}
+
+// EntropySeries returns the t, f^e/α and error-bar columns.
+func (r *CollapseResult) EntropySeries() (x, y, err []float64) {
+	for i, est := range r.FeOverAlpha {
+		x, y, err = append(x, r.EntropyTimes[i]), append(y, est.Value), append(err, est.Err)
+	}
+	return x, y, err
+}

@@ -1,0 +1,70 @@
+package realdata
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gomlx/compute"
+
+	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/ddpm"
+)
+
+// DDPMEnv names the directory that holds trained DDPM checkpoints for route (b), one
+// subdirectory per dataset and training-set size: $DIFFREGIMES_DDPM/<dataset>-n<N>, e.g.
+// fashion-mnist-n200 (as written by cmd/train -out).
+const DDPMEnv = "DIFFREGIMES_DDPM"
+
+// FindDDPM returns the checkpoint directory of a DDPM trained on n images of dataset (a
+// datasets name such as "fashion-mnist"): $DIFFREGIMES_DDPM/<dataset>-n<n> if that variable is
+// set, else <datasets.CacheDir()>/ddpm/<dataset>-n<n>; ok is false when there is none.
+func FindDDPM(dataset string, n int) (dir string, ok bool) {
+	var roots []string
+	if r := os.Getenv(DDPMEnv); r != "" {
+		roots = append(roots, r)
+	}
+	roots = append(roots, filepath.Join(datasets.CacheDir(), "ddpm"))
+	for _, r := range roots {
+		d := filepath.Join(r, fmt.Sprintf("%s-n%d", dataset, n))
+		if _, err := os.Stat(filepath.Join(d, ddpm.CheckpointFile)); err == nil {
+			return d, true
+		}
+	}
+	return "", false
+}
+
+// NewDDPM returns route (b) for the training set ds: the trained U-Net denoiser read from the
+// checkpoint at path (a directory or file written by ddpm.Trainer / cmd/train) used as the
+// score F = -ε_θ/sqrt(1 - ᾱ) at t of eq. (59). The model must have been trained on ds (same
+// images, same centring); Λ and t_S are those of ds.
+func NewDDPM(b compute.Backend, name string, ds *datasets.Dataset, path string) (*Experiment, error) {
+	if ds == nil {
+		return nil, fmt.Errorf("realdata: NewDDPM: dataset is nil")
+	}
+	m, store, sched, err := ddpm.LoadModel(path, ds.C)
+	if err != nil {
+		return nil, fmt.Errorf("realdata: NewDDPM: %w", err)
+	}
+	s, err := ddpm.NewScore(m, store, sched)
+	if err != nil {
+		return nil, fmt.Errorf("realdata: NewDDPM: %w", err)
+	}
+	return New(b, name, RouteDDPM, ds, s)
+}
+
+// MaybeDDPM is NewDDPM with the checkpoint FindDDPM finds for ds (its dataset name, the part
+// of ds.Name before "[", and ds.N); it returns (nil, nil) when there is none, so notebooks
+// show route (b) only where a trained model exists.
+func MaybeDDPM(b compute.Backend, name string, ds *datasets.Dataset) (*Experiment, error) {
+	if ds == nil {
+		return nil, fmt.Errorf("realdata: MaybeDDPM: dataset is nil")
+	}
+	dataset, _, _ := strings.Cut(ds.Name, "[")
+	dir, ok := FindDDPM(dataset, ds.N)
+	if !ok {
+		return nil, nil
+	}
+	return NewDDPM(b, name, ds, dir)
+}

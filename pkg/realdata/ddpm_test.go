@@ -1,0 +1,58 @@
+package realdata
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/diffregimes/diffregimes/pkg/clone"
+	"github.com/diffregimes/diffregimes/pkg/ddpm"
+	"github.com/diffregimes/diffregimes/pkg/ou"
+	"github.com/diffregimes/diffregimes/pkg/sde"
+	"github.com/diffregimes/diffregimes/pkg/unet"
+)
+
+// TestRouteDDPMPlumbing trains a tiny U-Net for two steps, saves it where FindDDPM looks, and
+// runs route (b) through the speciation, collapse and sampling code: the U-Net's store must
+// carry the dataset for the nearest-neighbour tracking.
+func TestRouteDDPMPlumbing(t *testing.T) {
+	ds, m := clusters(16, 8, 1, 0.5, 6)
+	b := MustBackend()
+	root := t.TempDir()
+	t.Setenv(DDPMEnv, root)
+	if _, ok := FindDDPM("clusters", 16); ok {
+		t.Fatal("FindDDPM found a checkpoint in an empty directory")
+	}
+	data, err := ddpm.NewData(ds.X, ds.N, ds.H, ds.W, ds.C)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ddpm.NewTrainer(b, unet.Tiny(8, 1), ddpm.TrainConfig{Batch: 4, LearningRate: 1e-3, Seed: 1},
+		ou.PaperSchedule(), data, filepath.Join(root, "clusters-n16"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Train(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Save(); err != nil {
+		t.Fatal(err)
+	}
+	e, err := MaybeDDPM(b, "clusters", ds)
+	if err != nil || e == nil {
+		t.Fatalf("MaybeDDPM: %v, %v", e, err)
+	}
+	if e.Route != RouteDDPM || e.D() != 64 {
+		t.Fatalf("route %q, d = %d", e.Route, e.D())
+	}
+	cfg := sde.Config{T: 3, L: 6, K: 3, Seed: 1}
+	if _, err := Speciation(e, clone.SignClass(m), SpeciationOptions{Ratios: []float64{0.5}, Pairs: 4, SDE: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	co, err := Collapse(e, CollapseOptions{Times: []float64{0.5}, Pairs: 4, Samples: 4, SDE: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(co.LastChange) != 4 || len(co.PhiC) != 1 {
+		t.Fatalf("collapse result: %d last changes, %d φ_C", len(co.LastChange), len(co.PhiC))
+	}
+}

@@ -1,0 +1,37 @@
+// Package realdata orchestrates the paper's experiments on real images (main text, "Speciation
+// time" and "Collapse time" for realistic data; SI D.2; Figures 4, 5 and 6-11) on top of the
+// dynamics engine (score, sde, clone, nearest, entropy), the data (datasets, spectrum) and the
+// class detector (classifier).
+//
+// An Experiment is one training set with one score route:
+//
+//   - route (a), NewEmpirical: the exact empirical score of eq. (2) on the training set, the
+//     object the theory is about (no training);
+//   - route (b), NewDDPM / MaybeDDPM: a trained U-Net DDPM (SI D.2) used as the score
+//     F = -ε_θ/sqrt(1-ᾱ) at t of eq. (59), from a checkpoint under $DIFFREGIMES_DDPM/<dataset>-n<N>.
+//
+// It carries Λ, the top eigenvalue of the covariance of the first channel (SI D.2, Table 1),
+// the predicted speciation time t_S = 1/2 log Λ of eq. (4), and α = log(n)/d. Trajectories
+// follow eq. (55) from x_T ~ N(0, I) down to t = η; the last step to t = 0 is the noise-free
+// denoiser x̂(0) = e^{η}(x + Δ_η F) (Denoise; eq. 61 with z = 0 at its last step).
+//
+// Figure 4, Speciation: φ(t), the probability that two clones made at time t end in the same
+// class (cloning protocol, classifier labels), at times t = r·t_S, with three-standard-error
+// bars, and the measured t_S where φ crosses 0.775. Figure4 runs it on every Table 1 dataset
+// installed.
+//
+// Figure 5, Collapse: φ_C(t), the probability that two clones end on the same nearest training
+// image; the last-change times t̂_C of μ*(t) = argmin_μ |a_μ e^{-t} - x(t)| and their mean t̄_C;
+// the empirical excess entropy f^e(t)/α (eqs. 5, 56-57) and the time where it falls to
+// ZeroLevel; CollapseTable compares the three t_C estimates. ExcessEntropy estimates f^e with a
+// control variate that removes the χ² noise of the paper's estimator (same expectation, far
+// smaller error bars). Figure5 runs it for a list of training sets.
+//
+// Figures 6-11: Samples / Figure11 generate samples, label them with the classifier, and find
+// the four nearest training images of each with their L2 distances (KNearest, NeighbourGrid),
+// next to the spacing of the training images themselves (TrainingSpacing).
+//
+// Charts (Figure4Result.Chart, Figure5Result.PhiCChart / HistogramChart / EntropyChart,
+// SamplesResult.SamplesGrid / NeighboursGrid) are nbplot charts for the notebooks 31-33.
+// Backend picks the pure-Go backend's sequential op scheduling on CPU (see Backend).
+package realdata

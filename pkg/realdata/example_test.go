@@ -1,0 +1,32 @@
+package realdata_test
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/realdata"
+)
+
+// The spectral predictions of an experiment on two images ±m, |m|² = 16: Λ = 2|m|² (the
+// covariance is normalised by n - 1) and t_S = 1/2 log Λ (eq. 4); f^e(t)/α goes from 1 at large t to 0 below the collapse.
+func Example() {
+	d := 16
+	ds := &datasets.Dataset{Name: "±m", N: 2, H: 4, W: 4, C: 1, X: make([]float32, 2*d), Labels: []int{0, 1}}
+	for j := range d {
+		ds.X[j], ds.X[d+j] = 1, -1
+	}
+	e, err := realdata.NewEmpirical(realdata.MustBackend(), "±m", ds)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("Λ = %.2f, t_S = %.4f (½ log 32 = %.4f), α = %.4f\n", e.Lambda, e.TS, 0.5*math.Log(32), e.Alpha)
+	fe, err := realdata.ExcessEntropy(e, []float64{0.1, 6}, 2000, 1)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("f^e/α: %.2f at t = 0.1, %.2f at t = 6\n", fe[0].Value/e.Alpha, fe[1].Value/e.Alpha)
+	// Output:
+	// Λ = 32.00, t_S = 1.7329 (½ log 32 = 1.7329), α = 0.0433
+	// f^e/α: 0.00 at t = 0.1, 1.00 at t = 6
+}

@@ -1,0 +1,299 @@
+package realdata
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/diffregimes/diffregimes/pkg/clone"
+	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/entropy"
+	"github.com/diffregimes/diffregimes/pkg/score"
+	"github.com/diffregimes/diffregimes/pkg/sde"
+)
+
+// twoPointExcess is f^e(t) for the two points ±m in closed form: with κ = e^{-t}|m|/sqrt(Δ_t),
+// f^e = (1/d) E_z log(1 + exp(-2κ² - 2κz)), z ~ N(0, 1), by quadrature.
+func twoPointExcess(t, m2 float64, d int) float64 {
+	kappa := math.Exp(-t) * math.Sqrt(m2) / math.Sqrt(-math.Expm1(-2*t))
+	const lo, hi, steps = -12.0, 12.0, 24000
+	h := (hi - lo) / steps
+	var s float64
+	for i := 0; i <= steps; i++ {
+		z := lo + float64(i)*h
+		u := -2*kappa*kappa - 2*kappa*z
+		l := u // log1p(e^u), stable for both signs
+		if u < 30 {
+			l = math.Log1p(math.Exp(u))
+		}
+		w := h
+		if i == 0 || i == steps {
+			w = h / 2
+		}
+		s += w * l * math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+	}
+	return s / float64(d)
+}
+
+// TestExcessEntropyClosedFormAndPlainEstimator checks the control-variate estimator of
+// f^e (eqs. 56-57) against the closed form for two points ±m, and against package entropy's
+// plain estimator of the same quantity (independent implementation, larger error bars).
+func TestExcessEntropyClosedFormAndPlainEstimator(t *testing.T) {
+	d := 16
+	ds := &datasets.Dataset{Name: "two points", N: 2, H: 4, W: 4, C: 1, X: make([]float32, 2*d), Labels: []int{0, 1}}
+	m2 := 0.0
+	for j := range d {
+		v := 0.3 * float64(1+j%3)
+		ds.X[j], ds.X[d+j] = float32(v), float32(-v)
+		m2 += v * v
+	}
+	e := mustExperiment(t, ds)
+	// The covariance is normalised by n - 1: for ±m it is 2 m mᵀ.
+	if !near(e.Lambda, 2*m2, 1e-6*m2) {
+		t.Errorf("Λ of ±m = %g, want 2|m|² = %g", e.Lambda, 2*m2)
+	}
+	times := []float64{0.05, 0.3, 0.8, 1.5, 3}
+	fe, err := ExcessEntropy(e, times, 4000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := entropy.New(e.Backend(), e.Points, 1000, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tt := range times {
+		want := twoPointExcess(tt, m2, d)
+		if !near(fe[i].Value, want, fe[i].Err+1e-4) {
+			t.Errorf("t=%g: f^e = %.5f ± %.5f, closed form %.5f", tt, fe[i].Value, fe[i].Err, want)
+		}
+		p, err := plain.Excess(tt, 4000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(p.Value, fe[i].Value, p.Err+fe[i].Err) {
+			t.Errorf("t=%g: plain estimator %.5f ± %.5f vs control variate %.5f ± %.5f", tt, p.Value, p.Err, fe[i].Value, fe[i].Err)
+		}
+		if fe[i].Err > p.Err {
+			t.Errorf("t=%g: control variate error %.5f is not below the plain one %.5f", tt, fe[i].Err, p.Err)
+		}
+	}
+	// Large t: f^e -> log(n)/d = α; small t: f^e -> 0.
+	if f, _ := ExcessEntropy(e, []float64{8}, 500, 3); !near(f[0].Value/e.Alpha, 1, 0.01) {
+		t.Errorf("f^e(8)/α = %g, want 1", f[0].Value/e.Alpha)
+	}
+}
+
+// TestDenoiseIsSoftmaxMean: for the empirical score, x̂(0) = e^t (x + Δ F) is the softmax
+// mean of the training points (float64 loop), and it lands on a_μ for x = a_μ e^{-t} at small t.
+func TestDenoiseIsSoftmaxMean(t *testing.T) {
+	ds, _ := clusters(12, 3, 0.5, 0.6, 1)
+	e := mustExperiment(t, ds)
+	d := e.D()
+	x := append([]float32(nil), ds.X[:2*d]...)
+	for j := range x {
+		x[j] *= 0.7
+	}
+	for _, tt := range []float64{0.01, 0.3, 1.5} {
+		got, err := e.Denoise(x, tt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, delta := math.Exp(-tt), -math.Expm1(-2*tt)
+		for i := range 2 {
+			logw := make([]float64, e.N())
+			mx := math.Inf(-1)
+			for mu := range e.N() {
+				var s float64
+				for j := range d {
+					r := float64(x[i*d+j]) - dec*float64(ds.X[mu*d+j])
+					s += r * r
+				}
+				logw[mu] = -s / (2 * delta)
+				mx = math.Max(mx, logw[mu])
+			}
+			var z float64
+			for mu := range logw {
+				logw[mu] = math.Exp(logw[mu] - mx)
+				z += logw[mu]
+			}
+			for j := range d {
+				var want float64
+				for mu := range logw {
+					want += logw[mu] / z * float64(ds.X[mu*d+j])
+				}
+				if !near(float64(got[i*d+j]), want, 2e-3*(1+math.Abs(want))) {
+					t.Fatalf("t=%g point %d coord %d: denoised %g, softmax mean %g", tt, i, j, got[i*d+j], want)
+				}
+			}
+		}
+	}
+	if _, err := e.Denoise(x, 0); err == nil || !strings.Contains(err.Error(), "t must be > 0") {
+		t.Errorf("Denoise at t=0: err = %v", err)
+	}
+}
+
+// TestKNearestMatchesSort compares the k-nearest scan with a full sort of all distances.
+func TestKNearestMatchesSort(t *testing.T) {
+	ds, _ := clusters(40, 4, 0.3, 1, 2)
+	e := mustExperiment(t, ds)
+	q, _ := clusters(3, 4, 0.3, 1, 9)
+	nb, err := e.KNearest(q.X, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := e.D()
+	for i := range 3 {
+		type pair struct {
+			mu int
+			d  float64
+		}
+		var all []pair
+		for mu := range e.N() {
+			var s float64
+			for j := range d {
+				r := float64(q.X[i*d+j]) - float64(ds.X[mu*d+j])
+				s += r * r
+			}
+			all = append(all, pair{mu, math.Sqrt(s)})
+		}
+		sort.Slice(all, func(a, b int) bool { return all[a].d < all[b].d })
+		for j := range 4 {
+			if nb.Index[i][j] != all[j].mu || !near(nb.Dist[i][j], all[j].d, 1e-9) {
+				t.Fatalf("sample %d neighbour %d: got (%d, %g), sort gives (%d, %g)", i, j, nb.Index[i][j], nb.Dist[i][j], all[j].mu, all[j].d)
+			}
+		}
+	}
+	imgs, labels, err := e.NeighbourGrid(q.X, nb)
+	if err != nil || len(imgs) != 15 || len(labels) != 15 || !strings.HasPrefix(labels[1], "μ1=") {
+		t.Fatalf("NeighbourGrid: %d images, labels %v, err %v", len(imgs), labels, err)
+	}
+	if _, err := e.KNearest(q.X, 0); err == nil || !strings.Contains(err.Error(), "k = 0") {
+		t.Errorf("k=0: err = %v", err)
+	}
+	if _, err := e.KNearest(q.X[:5], 1); err == nil || !strings.Contains(err.Error(), "multiple of d") {
+		t.Errorf("bad x: err = %v", err)
+	}
+}
+
+// TestCrossing interpolates known curves and reports curves that never reach the level.
+func TestCrossing(t *testing.T) {
+	var ts, p []float64
+	for i := range 61 {
+		tt := 3 - 0.05*float64(i)
+		ts, p = append(ts, tt), append(p, 0.5+0.5*math.Exp(-tt))
+	}
+	got, ok := Crossing(ts, p, 0.775)
+	if want := -math.Log(0.55); !ok || !near(got, want, 2e-3) {
+		t.Errorf("Crossing = %g (%v), want %g", got, ok, want)
+	}
+	if _, ok := Crossing(ts, p, 1.5); ok {
+		t.Error("Crossing found a level the curve never reaches")
+	}
+	// f/α = 1 - e^{-t}: reaches tol 0.1 at t = -log(0.9).
+	fa := make([]float64, len(ts))
+	for i, tt := range ts {
+		fa[i] = 1 - math.Exp(-tt)
+	}
+	if got, ok := ZeroTime(ts, fa, 0.1); !ok || !near(got, -math.Log(0.9), 2e-3) {
+		t.Errorf("ZeroTime = %g (%v), want %g", got, ok, -math.Log(0.9))
+	}
+	if l := ZeroLevel(200); !near(l, math.Log(2)/math.Log(200), 1e-15) {
+		t.Errorf("ZeroLevel(200) = %g", l)
+	}
+}
+
+// TestSpeciationAndCollapseOnClusters runs Figures 4 and 5 on two well-separated clusters:
+// φ goes from 1 (small t) towards 1/2 (t >> t_S), φ_C and the collapse diagnostics behave as
+// the theory says, and the tables carry the numbers.
+func TestSpeciationAndCollapseOnClusters(t *testing.T) {
+	ds, m := clusters(32, 6, 1.0, 0.5, 4)
+	e := mustExperiment(t, ds)
+	// Λ ≈ |m|² = d for ±m clusters (plus the noise's top sample eigenvalue).
+	if e.Lambda < float64(e.D()) || e.Lambda > 2*float64(e.D()) {
+		t.Fatalf("Λ = %g, want about |m|² = %d", e.Lambda, e.D())
+	}
+	sign := clone.SignClass(m)
+	cfg := sde.Config{T: 6, L: 120, K: 12, Seed: 1}
+	sp, err := Speciation(e, sign, SpeciationOptions{Ratios: []float64{0.2, 1, 3}, Pairs: 200, SDE: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sp.Phi) != 3 || sp.Ratios[0] < sp.Ratios[2] {
+		t.Fatalf("unexpected result layout: %+v", sp)
+	}
+	if sp.Phi[2].P < 0.97 { // ratio 0.2 (times are decreasing)
+		t.Errorf("φ(0.2 t_S) = %.3f, want ≈ 1", sp.Phi[2].P)
+	}
+	if sp.Phi[0].P > 0.7 { // ratio 3
+		t.Errorf("φ(3 t_S) = %.3f ± %.3f, want ≈ 1/2", sp.Phi[0].P, sp.Phi[0].Err)
+	}
+	if math.IsNaN(sp.TSMeasured) || sp.TSMeasured < 0.2*e.TS || sp.TSMeasured > 3*e.TS {
+		t.Errorf("measured t_S = %g, predicted %g", sp.TSMeasured, e.TS)
+	}
+	co, err := Collapse(e, CollapseOptions{Times: []float64{0.02, 3}, Pairs: 100, Samples: 64,
+		EntropyTimes: []float64{0.02, 0.2, 0.5, 1, 2, 4}, EntropySamples: 400, SDE: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if co.PhiC[1].P < 0.95 { // t = 0.02
+		t.Errorf("φ_C(0.02) = %.3f, want ≈ 1 (collapsed)", co.PhiC[1].P)
+	}
+	if co.PhiC[0].P > 0.3 { // t = 3
+		t.Errorf("φ_C(3) = %.3f, want ≈ 1/n", co.PhiC[0].P)
+	}
+	if med := median(co.FinalDist); med > 0.05 {
+		t.Errorf("median final distance to μ* = %g: samples did not collapse on training points", med)
+	}
+	if !(co.TCBar > 0 && co.TCBar < cfg.T) || len(co.LastChange) != 64 {
+		t.Errorf("t̄_C = %g from %d samples", co.TCBar, len(co.LastChange))
+	}
+	last := co.FeOverAlpha[len(co.FeOverAlpha)-1]
+	if !near(last.Value, 1, 0.05) || co.FeOverAlpha[0].Value > 0.01 {
+		t.Errorf("f^e/α: %.3f at t=4 (want 1), %.4f at t=0.02 (want 0)", last.Value, co.FeOverAlpha[0].Value)
+	}
+	if math.IsNaN(co.TCEntropy) {
+		t.Error("f^e/α never reached its zero level")
+	}
+	for _, tab := range []string{SpeciationTable(sp), CollapseTable(co)} {
+		if !strings.Contains(tab, "clusters (empirical, n=32)") || strings.Count(tab, "\n") != 3 {
+			t.Errorf("table:\n%s", tab)
+		}
+	}
+	x, err := e.Generate(3, cfg)
+	if err != nil || len(x) != 3*e.D() {
+		t.Fatalf("Generate: %d values, err %v", len(x), err)
+	}
+}
+
+// TestBadInput: errors name the argument.
+func TestBadInput(t *testing.T) {
+	ds, m := clusters(8, 3, 1, 0.5, 5)
+	e := mustExperiment(t, ds)
+	b := e.Backend()
+	one := &datasets.Dataset{Name: "one", N: 1, H: 3, W: 3, C: 1, X: make([]float32, 9), Labels: []int{0}}
+	other, _ := clusters(4, 2, 1, 0.5, 5)
+	pts, _ := score.NewDataset(other.X, 4, 4, 0)
+	wrongDim, _ := score.NewEmpirical(pts)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{func() error { _, err := NewEmpirical(nil, "x", ds); return err }(), "backend is nil"},
+		{func() error { _, err := NewEmpirical(b, "x", nil); return err }(), "dataset is nil"},
+		{func() error { _, err := NewEmpirical(b, "x", one); return err }(), "n >= 2"},
+		{func() error { _, err := New(b, "x", RouteDDPM, ds, wrongDim); return err }(), "dimension 4"},
+		{func() error {
+			_, err := Speciation(e, clone.SignClass(m), SpeciationOptions{Ratios: []float64{100}, Pairs: 2, SDE: sde.Config{T: 5, L: 10}})
+			return err
+		}(), "Ratios[0] = 100"},
+		{func() error { _, err := Speciation(e, nil, SpeciationOptions{Ratios: []float64{1}}); return err }(), "class function is nil"},
+		{func() error { _, err := ExcessEntropy(e, []float64{0}, 10, 1); return err }(), "times[0] = 0"},
+		{func() error { _, err := ExcessEntropy(e, []float64{1}, 1, 1); return err }(), "n' must be >= 2"},
+		{func() error { _, err := e.Generate(2, sde.Config{T: 1, L: 1}); return err }(), "L >= 2"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("got error %v, want one mentioning %q", tc.err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package realdata
+
+import (
+	"fmt"
+
+	"github.com/diffregimes/diffregimes/pkg/classifier"
+	"github.com/diffregimes/diffregimes/pkg/clone"
+	"github.com/diffregimes/diffregimes/pkg/sde"
+)
+
+// PhiLevel is the value of φ that defines the measured speciation time, φ(t_S) = 0.775 (main
+// text, Fig. 2 and Fig. 4).
+const PhiLevel = 0.775
+
+// SpeciationOptions configure Speciation.
+type SpeciationOptions struct {
+	// Ratios are the cloning times in units of the predicted t_S: t = r·t_S, r > 0, r·t_S <= T.
+	Ratios []float64
+	// Pairs is the number of clone pairs per time (the paper averages over many).
+	Pairs int
+	// Batch is the number of trajectories per integrator call (0: clone's default).
+	Batch int
+	// SDE is the backward integrator's configuration (T, L, K, seed).
+	SDE sde.Config
+}
+
+// SpeciationResult is one series of Figure 4.
+type SpeciationResult struct {
+	// Label, Route, N, D identify the experiment.
+	Label, Route string
+	N, D         int
+	// Lambda and TS are Λ and the predicted t_S = 1/2 log Λ.
+	Lambda, TS float64
+	// Times are the cloning times on the integrator's grid (decreasing) and Ratios = Times/TS.
+	Times, Ratios []float64
+	// Phi is φ(t) with three standard errors.
+	Phi []clone.Estimate
+	// Pairs is the number of clone pairs per time.
+	Pairs int
+	// TSMeasured is the time where φ crosses PhiLevel (NaN when it does not within Times).
+	TSMeasured float64
+}
+
+// ClassFunc adapts a classifier to the cloning protocol: the class of each point x(0).
+func ClassFunc(c *classifier.Classifier) clone.ClassFunc {
+	return func(x []float32, b, d int) ([]int, error) {
+		if d != c.Config.Dim() {
+			return nil, fmt.Errorf("realdata: classifier takes d = %d, points have d = %d", c.Config.Dim(), d)
+		}
+		return c.Predict(x[:b*d])
+	}
+}
+
+// Speciation runs the cloning protocol of Figure 4 for the experiment: φ(t) is the fraction
+// of clone pairs (cloned at t, finished independently to t = 0) to which class gives the same
+// label.
+func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*SpeciationResult, error) {
+	if e == nil {
+		return nil, fmt.Errorf("realdata: Speciation: experiment is nil")
+	}
+	if class == nil {
+		return nil, fmt.Errorf("realdata: Speciation: class function is nil")
+	}
+	if len(opt.Ratios) == 0 {
+		return nil, fmt.Errorf("realdata: Speciation: Ratios is empty")
+	}
+	in, err := e.Integrator(opt.SDE)
+	if err != nil {
+		return nil, err
+	}
+	T := in.Config().T
+	times := make([]float64, len(opt.Ratios))
+	for i, r := range opt.Ratios {
+		times[i] = r * e.TS
+		if !(r > 0) || times[i] > T {
+			return nil, fmt.Errorf("realdata: Speciation: Ratios[%d] = %g gives t = %g outside (0, T = %g]", i, r, times[i], T)
+		}
+	}
+	res, err := clone.Run(in, clone.Options{Times: times, Pairs: opt.Pairs, Batch: opt.Batch,
+		Classes: map[string]clone.ClassFunc{"phi": class}})
+	if err != nil {
+		return nil, fmt.Errorf("realdata: Speciation %s: %w", e.Label(), err)
+	}
+	out := &SpeciationResult{Label: e.Label(), Route: e.Route, N: e.N(), D: e.D(), Lambda: e.Lambda, TS: e.TS,
+		Times: res.Times, Phi: res.Same["phi"], Pairs: res.Pairs}
+	p := make([]float64, len(out.Phi))
+	for i, est := range out.Phi {
+		p[i] = est.P
+		out.Ratios = append(out.Ratios, out.Times[i]/e.TS)
+	}
+	out.TSMeasured, _ = Crossing(out.Times, p, PhiLevel)
+	return out, nil
+}
+
+// Series returns the x (t/t_S), y (φ) and error-bar (3 s.e.) columns of the result.
+func (r *SpeciationResult) Series() (x, y, err []float64) {
+	for i, est := range r.Phi {
+		x = append(x, r.Ratios[i])
+		y = append(y, est.P)
+		err = append(err, est.Err)
+	}
+	return x, y, err
+}
