@@ -1,0 +1,64 @@
+# diffregimes: the two commands (see README.md).
+#   make run   set up, execute every notebook at the quick (CPU) scale, publish them to out/site
+#   make test  set up, go test ./..., notebook smoke run (smoke scale), browser test, kernel protocol test
+SHELL := /bin/bash
+ROOT  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+# Tools installed by kernels/setup.sh live in build/bin; Debian's jupyter and python3 come first
+# (a pyenv python3 earlier on PATH lacks jupyter_client).
+export PATH := $(ROOT)/build/bin:/usr/local/go/bin:/usr/bin:$(PATH)
+export JUPYTER_PATH := $(ROOT)
+export GOFLAGS := -mod=mod
+export GOEXPERIMENT := simd
+export GOMLX_NO_AUTO_INSTALL := 1
+export DIFFREGIMES_ROOT := $(ROOT)
+# Quiet the debugger warnings of Debian's python 3.11+ in nbconvert/jupyter_client.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PYTHONWARNINGS := ignore
+
+PYTHON  := /usr/bin/python3
+SITE    := out/site
+SMOKE   := out/smoke
+JOBS    ?= 2
+
+.PHONY: all setup run test test-setup test-go test-smoke test-publish test-browser test-kernel notebook clean
+all: test
+
+setup:
+	@kernels/setup.sh
+
+# The main job: every notebook at the quick scale, published as executed .ipynb + HTML + index.
+run: setup
+	go run ./cmd/publish -scale quick -jobs $(JOBS) -out $(SITE) notebooks
+
+# The test job; -k runs every stage and fails at the end if any failed.
+test: setup
+	@$(MAKE) --no-print-directory -k test-setup test-go test-smoke test-publish test-browser test-kernel
+
+# Setup is idempotent: right after a run, a second one must find nothing to do.
+test-setup:
+	@kernels/setup.sh 2>&1 | tee /dev/stderr | grep -q '^setup: nothing to do$$'
+
+test-go:
+	go test ./...
+
+test-smoke:
+	go run ./cmd/publish -scale smoke -jobs $(JOBS) -timeout 10m -out $(SMOKE) notebooks
+
+# The publish job with the real kernel on a failing notebook: still published, error named.
+test-publish:
+	go test -count=1 -tags integration ./cmd/publish
+
+test-browser:
+	go test -count=1 -tags browser ./tests/browser -site $(ROOT)/$(SMOKE)
+
+test-kernel:
+	@mkdir -p out
+	KERNEL_TEST_LOG=$(ROOT)/out/kernel-test.log $(PYTHON) -m unittest -v tests/kernel/test_gonb_protocol.py
+
+# Interactive: Jupyter with the project's GoNB kernel ("Go (GoNB, diffregimes)").
+notebook: setup
+	jupyter notebook --notebook-dir=$(ROOT)/notebooks
+
+clean:
+	rm -rf out

@@ -1,0 +1,310 @@
+// Command publish executes every notebook of a folder headless with the project's GoNB kernel and
+// publishes the executed notebooks (.ipynb), their self-contained HTML and an index page into one
+// output folder. A notebook whose cell fails is still published (with its error shown); publish goes
+// on with the others and, at the end, exits non-zero naming each failing notebook and its cell error.
+//
+//	go run ./cmd/publish -scale quick -out out/site notebooks
+//
+// It needs jupyter nbconvert and the kernel spec found through $JUPYTER_PATH (the Makefile sets both).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	scale := flag.String("scale", "quick", "value of $DIFFREGIMES_SCALE for the notebooks: smoke, quick or paper")
+	out := flag.String("out", "out/site", "output folder")
+	jobs := flag.Int("jobs", 2, "notebooks executed at the same time")
+	cellTimeout := flag.Duration("cell-timeout", 15*time.Minute, "limit for one cell")
+	nbTimeout := flag.Duration("timeout", 40*time.Minute, "limit for one notebook")
+	jupyter := flag.String("jupyter", "/usr/bin/jupyter", "jupyter executable (Debian's)")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: publish [flags] [notebook folder or .ipynb files...] (default: notebooks)\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := run(*scale, *out, *jobs, *cellTimeout, *nbTimeout, *jupyter, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "publish:", err)
+		os.Exit(1)
+	}
+}
+
+// result is the outcome of one notebook.
+type result struct {
+	Name     string // file name without .ipynb
+	Title    string // first markdown heading
+	Duration time.Duration
+	Err      string // "" when every cell ran
+}
+
+func run(scale, out string, jobs int, cellTimeout, nbTimeout time.Duration, jupyter string, args []string) error {
+	switch scale {
+	case "smoke", "quick", "paper":
+	default:
+		return fmt.Errorf("-scale=%q: want smoke, quick or paper", scale)
+	}
+	if jobs < 1 {
+		return fmt.Errorf("-jobs=%d: want >= 1", jobs)
+	}
+	if len(args) == 0 {
+		args = []string{"notebooks"}
+	}
+	var (
+		nbs []string
+		err error
+	)
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return fmt.Errorf("notebook argument: %w", err)
+		}
+		if !st.IsDir() {
+			nbs = append(nbs, a)
+			continue
+		}
+		m, _ := filepath.Glob(filepath.Join(a, "*.ipynb"))
+		nbs = append(nbs, m...)
+	}
+	sort.Strings(nbs)
+	for i, nb := range nbs {
+		if nbs[i], err = filepath.Abs(nb); err != nil {
+			return err
+		}
+	}
+	if len(nbs) == 0 {
+		return fmt.Errorf("no notebooks in %s", strings.Join(args, " "))
+	}
+	if err = os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	absOut, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+
+	results := make([]result, len(nbs))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, nb := range nbs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = publishOne(nb, absOut, scale, cellTimeout, nbTimeout, jupyter)
+			status := "ok"
+			if results[i].Err != "" {
+				status = "FAILED"
+			}
+			fmt.Fprintf(os.Stderr, "publish: %-32s %-6s %6.1fs\n", results[i].Name, status, results[i].Duration.Seconds())
+		}()
+	}
+	wg.Wait()
+
+	index := filepath.Join(absOut, "index.html")
+	if err := os.WriteFile(index, []byte(indexPage(results, scale, time.Since(start))), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("index: %s\n", index)
+	var failed []string
+	for _, r := range results {
+		if r.Err != "" {
+			failed = append(failed, fmt.Sprintf("%s.ipynb: %s", r.Name, r.Err))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d notebooks failed:\n  %s", len(failed), len(results), strings.Join(failed, "\n  "))
+	}
+	return nil
+}
+
+// publishOne executes one notebook into out/<name>.ipynb and converts it to out/<name>.html.
+func publishOne(src, out, scale string, cellTimeout, nbTimeout time.Duration, jupyter string) (r result) {
+	name := strings.TrimSuffix(filepath.Base(src), ".ipynb")
+	r.Name = name
+	t0 := time.Now()
+	defer func() { r.Duration = time.Since(t0) }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), nbTimeout)
+	defer cancel()
+	execCmd := exec.CommandContext(ctx, jupyter, "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
+		"--ExecutePreprocessor.kernel_name=gonb",
+		"--output-dir", out, "--output", name+".ipynb", src)
+	execCmd.Env = append(os.Environ(), "DIFFREGIMES_SCALE="+scale)
+	execCmd.Dir = filepath.Dir(src)
+	if msg, err := execCmd.CombinedOutput(); err != nil {
+		r.Err = fmt.Sprintf("execution failed (%v): %s", err, tail(string(msg), 15))
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			r.Err = fmt.Sprintf("notebook exceeded -timeout=%v", nbTimeout)
+		}
+		// Publish the unexecuted notebook so the index can still link it.
+		if b, rerr := os.ReadFile(src); rerr == nil {
+			_ = os.WriteFile(filepath.Join(out, name+".ipynb"), b, 0o644)
+		}
+	}
+	executed := filepath.Join(out, name+".ipynb")
+	title, cellErr, err := inspect(executed)
+	r.Title = title
+	if err != nil && r.Err == "" {
+		r.Err = err.Error()
+	}
+	if cellErr != "" && r.Err == "" {
+		r.Err = cellErr
+	}
+	htmlCmd := exec.Command(jupyter, "nbconvert", "--to", "html", "--output-dir", out, "--output", name+".html", executed)
+	if msg, err := htmlCmd.CombinedOutput(); err != nil && r.Err == "" {
+		r.Err = fmt.Sprintf("HTML conversion failed (%v): %s", err, tail(string(msg), 10))
+	}
+	return r
+}
+
+// notebook is the part of the .ipynb format publish reads.
+type notebook struct {
+	Cells []struct {
+		CellType string          `json:"cell_type"`
+		Source   json.RawMessage `json:"source"`
+		Outputs  []struct {
+			OutputType string          `json:"output_type"`
+			Name       string          `json:"name"`
+			Text       json.RawMessage `json:"text"`
+			Ename      string          `json:"ename"`
+			Evalue     string          `json:"evalue"`
+			Data       map[string]any  `json:"data"`
+		} `json:"outputs"`
+	} `json:"cells"`
+}
+
+// multiline decodes a notebook string field, stored as a string or a list of strings.
+func multiline(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var l []string
+	_ = json.Unmarshal(raw, &l)
+	return strings.Join(l, "")
+}
+
+var (
+	tagRe   = regexp.MustCompile(`(?s)<style.*?</style>|<[^>]+>`)
+	ansiRe  = regexp.MustCompile("\x1b\\[[0-9;]*m")
+	blankRe = regexp.MustCompile(`\n\s*\n+`)
+)
+
+// inspect returns the notebook's title and a description of its first failing cell ("" if none).
+func inspect(path string) (title, cellErr string, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", fmt.Errorf("reading executed notebook: %w", err)
+	}
+	var nb notebook
+	if err := json.Unmarshal(b, &nb); err != nil {
+		return "", "", fmt.Errorf("parsing executed notebook %s: %w", path, err)
+	}
+	code := 0
+	for _, c := range nb.Cells {
+		src := multiline(c.Source)
+		if c.CellType == "markdown" && title == "" {
+			for _, l := range strings.Split(src, "\n") {
+				if strings.HasPrefix(l, "#") {
+					title = strings.TrimSpace(strings.TrimLeft(l, "#"))
+					break
+				}
+			}
+		}
+		if c.CellType != "code" {
+			continue
+		}
+		code++
+		var stderr []string
+		for _, o := range c.Outputs {
+			switch {
+			case o.OutputType == "stream" && o.Name == "stderr":
+				stderr = append(stderr, multiline(o.Text))
+			case o.OutputType == "display_data":
+				if h, ok := o.Data["text/html"]; ok {
+					raw, _ := json.Marshal(h)
+					s := multiline(raw)
+					if strings.Contains(s, "stderr") || strings.Contains(s, "gonb-err") {
+						stderr = append(stderr, html.UnescapeString(tagRe.ReplaceAllString(s, "")))
+					}
+				}
+			}
+		}
+		for _, o := range c.Outputs {
+			if o.OutputType != "error" {
+				continue
+			}
+			first := ""
+			for _, l := range strings.Split(src, "\n") {
+				if l = strings.TrimSpace(l); l != "" && l != "%%" {
+					first = l
+					break
+				}
+			}
+			msg := fmt.Sprintf("code cell %d (%q): %s: %s", code, first, o.Ename, o.Evalue)
+			if d := strings.TrimSpace(blankRe.ReplaceAllString(ansiRe.ReplaceAllString(strings.Join(stderr, "\n"), ""), "\n")); d != "" {
+				msg += "\n    " + strings.ReplaceAll(headTail(d, 8, 4), "\n", "\n    ")
+			}
+			return title, msg, nil
+		}
+	}
+	return title, "", nil
+}
+
+// headTail keeps the first h and last t lines of s: a panic's message and a compiler's first error
+// come first, the failing cell line last.
+func headTail(s string, h, t int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) <= h+t {
+		return strings.Join(l, "\n")
+	}
+	return strings.Join(l[:h], "\n") + "\n...\n" + strings.Join(l[len(l)-t:], "\n")
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
+}
+
+func indexPage(rs []result, scale string, total time.Duration) string {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>diffregimes notebooks</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:70em}td,th{padding:4px 10px;text-align:left;vertical-align:top}
+.ok{color:#070}.failed{color:#b00}pre{white-space:pre-wrap;margin:0;font-size:12px}</style></head><body>
+<h1>diffregimes: Dynamical Regimes of Diffusion Models, notebooks</h1>
+`)
+	fmt.Fprintf(&b, "<p>Executed at scale <b>%s</b> on %s in %.0f s.</p>\n<table>\n<tr><th>notebook</th><th>reproduces</th><th>status</th><th>time</th><th>files</th></tr>\n",
+		html.EscapeString(scale), time.Now().UTC().Format("2006-01-02 15:04 MST"), total.Seconds())
+	for _, r := range rs {
+		status := `<span class="ok">ok</span>`
+		if r.Err != "" {
+			status = `<span class="failed">FAILED</span><pre>` + html.EscapeString(r.Err) + `</pre>`
+		}
+		fmt.Fprintf(&b, "<tr><td><a href=\"%[1]s.html\">%[1]s</a></td><td>%[2]s</td><td>%[3]s</td><td>%.0f s</td><td><a href=\"%[1]s.html\">html</a> · <a href=\"%[1]s.ipynb\">ipynb</a></td></tr>\n",
+			html.EscapeString(r.Name), html.EscapeString(r.Title), status, r.Duration.Seconds())
+	}
+	b.WriteString("</table>\n</body></html>\n")
+	return b.String()
+}

@@ -1,0 +1,315 @@
+package nbplot
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/render"
+	"github.com/go-echarts/go-echarts/v2/types"
+)
+
+// Series is one named curve: points (X[i], Y[i]) and, when Err is not nil, an error bar
+// Y[i] ± Err[i] at each point (the paper's figures use three standard errors).
+type Series struct {
+	Name string
+	X, Y []float64
+	Err  []float64 // optional half widths of the error bars, len(Err) == len(Y)
+	// Dashed draws the line dashed (e.g. a theory curve next to measurements).
+	Dashed bool
+	// Points draws markers only (no connecting line) for this series.
+	Points bool
+	// Color ("#rrggbb" or a CSS name) overrides the palette for the line, markers and error bars.
+	// Series that share a Name share one legend entry that toggles them together.
+	Color string
+	// Thin draws a thin translucent line without markers: many trajectories on one chart.
+	Thin bool
+}
+
+// palette is echarts' default palette; series get explicit colours so that a series and its error
+// bars always share one.
+var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
+
+type refLine struct {
+	vertical bool
+	at       float64
+	label    string
+}
+
+// Chart is a line/scatter chart on value axes built from Series, with optional error bars and
+// reference lines. Build it with Lines, Scatter or Histogram; options chain; Display shows it.
+type Chart struct {
+	title, xName, yName string
+	series              []Series
+	points              bool // every series drawn as markers
+	step                bool // histogram: step lines with filled area
+	refs                []refLine
+	logX, logY          bool
+	xMin, xMax          *float64
+	yMin, yMax          *float64
+	width, height       int
+	err                 error
+}
+
+// Lines returns a chart of the series drawn as lines (with markers at the points).
+func Lines(title, xName, yName string, series []Series) *Chart {
+	c := &Chart{title: title, xName: xName, yName: yName, width: 860, height: 440}
+	return c.Add(series...)
+}
+
+// Scatter returns a chart of the series drawn as markers only.
+func Scatter(title, xName, yName string, series []Series) *Chart {
+	c := Lines(title, xName, yName, series)
+	c.points = true
+	return c
+}
+
+// Add appends series (e.g. a theory curve over a histogram). A malformed series (X and Y, or Err and Y,
+// of different lengths) makes the chart's Err, HTML and Display report it by name.
+func (c *Chart) Add(series ...Series) *Chart {
+	for _, s := range series {
+		if c.err != nil {
+			break
+		}
+		switch {
+		case len(s.X) != len(s.Y):
+			c.err = fmt.Errorf("nbplot: series %q: len(X)=%d != len(Y)=%d", s.Name, len(s.X), len(s.Y))
+		case s.Err != nil && len(s.Err) != len(s.Y):
+			c.err = fmt.Errorf("nbplot: series %q: len(Err)=%d != len(Y)=%d", s.Name, len(s.Err), len(s.Y))
+		}
+		c.series = append(c.series, s)
+	}
+	return c
+}
+
+// VLine draws a dashed vertical reference line at x = at, labelled label (e.g. VLine(1, "t/t_S = 1")).
+func (c *Chart) VLine(at float64, label string) *Chart {
+	c.refs = append(c.refs, refLine{vertical: true, at: at, label: label})
+	return c
+}
+
+// HLine draws a dashed horizontal reference line at y = at, labelled label (e.g. HLine(0.775, "phi_c")).
+func (c *Chart) HLine(at float64, label string) *Chart {
+	c.refs = append(c.refs, refLine{at: at, label: label})
+	return c
+}
+
+// LogX makes the x axis logarithmic (non-positive x values are then dropped).
+func (c *Chart) LogX() *Chart { c.logX = true; return c }
+
+// LogY makes the y axis logarithmic (non-positive y values are then dropped).
+func (c *Chart) LogY() *Chart { c.logY = true; return c }
+
+// XRange fixes the x axis range.
+func (c *Chart) XRange(lo, hi float64) *Chart { c.xMin, c.xMax = &lo, &hi; return c }
+
+// YRange fixes the y axis range.
+func (c *Chart) YRange(lo, hi float64) *Chart { c.yMin, c.yMax = &lo, &hi; return c }
+
+// Size sets the chart size in pixels (default 860 x 440).
+func (c *Chart) Size(width, height int) *Chart {
+	if width <= 0 || height <= 0 {
+		c.err = fmt.Errorf("nbplot: Size(%d, %d): width and height must be positive", width, height)
+		return c
+	}
+	c.width, c.height = width, height
+	return c
+}
+
+// Err returns the first error met while building the chart, nil if none.
+func (c *Chart) Err() error { return c.err }
+
+// finite reports whether v can be plotted on an axis (log axes need v > 0).
+func finite(v float64, log bool) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && (!log || v > 0)
+}
+
+// errorBarJS draws, for a data item [x, lo, hi], a vertical bar from lo to hi with caps.
+const errorBarJS = `function (params, api) {
+  var x = api.value(0), lo = api.coord([x, api.value(1)]), hi = api.coord([x, api.value(2)]);
+  var w = 4, st = {stroke: api.visual('color'), lineWidth: 1.2, fill: null};
+  return {type: 'group', children: [
+    {type: 'line', shape: {x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1]}, style: st},
+    {type: 'line', shape: {x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1]}, style: st},
+    {type: 'line', shape: {x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1]}, style: st}]};
+}`
+
+// Echarts builds the go-echarts chart, for further customisation with go-echarts options.
+func (c *Chart) Echarts() (*charts.Line, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	if len(c.series) == 0 {
+		return nil, fmt.Errorf("nbplot: chart %q has no series", c.title)
+	}
+	line := charts.NewLine()
+	axisType := func(log bool) string {
+		if log {
+			return "log"
+		}
+		return "value"
+	}
+	xa := opts.XAxis{Type: axisType(c.logX), Name: c.xName, NameLocation: "middle", NameGap: 26,
+		SplitLine: &opts.SplitLine{Show: opts.Bool(true)}, AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}}
+	ya := opts.YAxis{Type: axisType(c.logY), Name: c.yName, NameLocation: "middle", NameGap: 50,
+		Scale: opts.Bool(!c.step), AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}}
+	if c.xMin != nil {
+		xa.Min, xa.Max = *c.xMin, *c.xMax
+	}
+	if c.yMin != nil {
+		ya.Min, ya.Max = *c.yMin, *c.yMax
+	}
+	line.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{Width: fmt.Sprintf("%dpx", c.width), Height: fmt.Sprintf("%dpx", c.height)}),
+		charts.WithTitleOpts(opts.Title{Title: c.title, Left: "center"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Type: "scroll"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithGridOpts(opts.Grid{Top: "70", Left: "70", Right: "40", Bottom: "100"}),
+		charts.WithXAxisOpts(xa),
+		charts.WithYAxisOpts(ya),
+		charts.WithDataZoomOpts(
+			opts.DataZoom{Type: "inside", XAxisIndex: []int{0}, FilterMode: "none"},
+			opts.DataZoom{Type: "slider", XAxisIndex: []int{0}, FilterMode: "none"},
+			opts.DataZoom{Type: "inside", YAxisIndex: []int{0}, FilterMode: "none"},
+		),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Title: "save as image"},
+			DataZoom:    &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
+			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "reset zoom"},
+			DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: "data"},
+		}}),
+	)
+	for i, s := range c.series {
+		color := palette[i%len(palette)]
+		if s.Color != "" {
+			color = s.Color
+		}
+		data := make([]opts.LineData, 0, len(s.X))
+		var bars [][3]float64
+		for j := range s.X {
+			x, y := s.X[j], s.Y[j]
+			if !finite(x, c.logX) || !finite(y, c.logY) {
+				continue
+			}
+			data = append(data, opts.LineData{Value: [2]float64{x, y}})
+			if s.Err != nil && finite(s.Err[j], false) {
+				lo, hi := y-math.Abs(s.Err[j]), y+math.Abs(s.Err[j])
+				if c.logY && lo <= 0 {
+					lo = y / 10 // a log axis cannot show the bar's lower end: clip it at a decade
+				}
+				bars = append(bars, [3]float64{x, lo, hi})
+			}
+		}
+		ls := opts.LineStyle{Color: color, Width: 2, Type: map[bool]string{true: "dashed", false: "solid"}[s.Dashed]}
+		if s.Thin {
+			ls.Width, ls.Opacity = 1, opts.Float(0.6)
+		}
+		so := []charts.SeriesOpts{
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
+			charts.WithLineStyleOpts(ls),
+		}
+		if c.step {
+			so = append(so, charts.WithLineChartOpts(opts.LineChart{Step: "middle", ShowSymbol: opts.Bool(false)}),
+				charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
+		} else {
+			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(data) <= 200 && !s.Dashed && !s.Thin)}))
+		}
+		line.AddSeries(s.Name, data, so...)
+		if c.points || s.Points {
+			line.MultiSeries[len(line.MultiSeries)-1].Type = types.ChartScatter
+		}
+		if len(bars) > 0 {
+			eb := charts.SingleSeries{Name: s.Name, Type: types.ChartCustom, Data: bars,
+				RenderItem: opts.FuncOpts(errorBarJS),
+				Encode:     &opts.Encode{X: 0, Y: []int{1, 2}},
+				ItemStyle:  &opts.ItemStyle{Color: color}}
+			eb.InitSeriesDefaultOpts(line.BaseConfiguration)
+			line.MultiSeries = append(line.MultiSeries, eb)
+		}
+	}
+	if len(c.refs) > 0 {
+		var items []interface{}
+		for _, r := range c.refs {
+			if !finite(r.at, (r.vertical && c.logX) || (!r.vertical && c.logY)) {
+				return nil, fmt.Errorf("nbplot: chart %q: reference line at %v cannot be drawn on this axis", c.title, r.at)
+			}
+			item := map[string]interface{}{"name": r.label,
+				"label": map[string]interface{}{"formatter": r.label, "position": "insideEndTop"}}
+			if r.vertical {
+				item["xAxis"] = r.at
+			} else {
+				item["yAxis"] = r.at
+			}
+			items = append(items, item)
+		}
+		first := &line.MultiSeries[0]
+		first.MarkLines = &opts.MarkLines{Data: items, MarkLineStyle: opts.MarkLineStyle{
+			Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#444", Width: 1.5}}}
+	}
+	return line, nil
+}
+
+// Snippet returns the chart's HTML fragment (container div and script) without the echarts bundle.
+func (c *Chart) Snippet() (string, error) {
+	line, err := c.Echarts()
+	if err != nil {
+		return "", err
+	}
+	return SnippetOf(line)
+}
+
+// HTML returns a self-contained HTML fragment: the echarts bundle followed by the chart.
+func (c *Chart) HTML() (string, error) { return withBundle(c) }
+
+// Display shows the chart as the output of the current GoNB cell (the bundle is sent with the first
+// chart of the kernel session). Errors are shown in the cell's output and returned.
+func (c *Chart) Display() error { return display(c) }
+
+// SnippetOf renders any go-echarts chart (render.Renderer) to its HTML fragment without the bundle.
+// A guard shows a readable message in place of the chart if echarts is missing from the page.
+func SnippetOf(r render.Renderer) (s string, err error) {
+	defer func() { // go-echarts panics on template errors: report them instead
+		if p := recover(); p != nil {
+			err = fmt.Errorf("nbplot: rendering chart: %v", p)
+		}
+	}()
+	snip := r.RenderSnippet()
+	id := chartID(snip.Element)
+	var b strings.Builder
+	b.WriteString(`<div class="nbplot-chart">`)
+	b.WriteString(snip.Element)
+	if id != "" {
+		fmt.Fprintf(&b, `<script type="text/javascript">if(!window.echarts){document.getElementById(%q).innerHTML=`+
+			`'<pre style="color:#b00">nbplot: echarts is not loaded on this page: re-run the notebook, or call nbplot.ResetBundle() and re-run this cell</pre>';}</script>`, id)
+	}
+	b.WriteString(snip.Script)
+	b.WriteString("</div>\n")
+	return b.String(), nil
+}
+
+// chartID extracts the id of go-echarts' container div.
+func chartID(element string) string {
+	const key = `id="`
+	i := strings.Index(element, key)
+	if i < 0 {
+		return ""
+	}
+	rest := element[i+len(key):]
+	j := strings.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return rest[:j]
+}
+
+// Display shows any go-echarts chart inline in the current GoNB cell.
+func Display(r render.Renderer) error { return display(rendererItem{r}) }
+
+// Renderer wraps any go-echarts chart as a page Item.
+func Renderer(r render.Renderer) Item { return rendererItem{r} }
+
+type rendererItem struct{ r render.Renderer }
+
+func (ri rendererItem) Snippet() (string, error) { return SnippetOf(ri.r) }
