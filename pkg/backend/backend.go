@@ -16,6 +16,13 @@ import (
 // e.g. "go", "go:ops_sequential", "xla:cuda".
 const EnvVar = compute.ConfigEnvVar
 
+// GoConfig is the CPU default: the pure-Go backend with ops scheduled one at a time. With
+// gomlx/compute v0.1.3's parallel op scheduling, two large concurrent ops (the matmul chunks of
+// the empirical score, a U-Net training step) deadlock in its worker pool (one goroutine in
+// Pool.WaitToStart, the matmul in Pool.Saturate). Sequential scheduling costs nothing
+// measurable here, because each large op (matmul, conv) still uses every core internally.
+const GoConfig = "go:ops_sequential"
+
 // cudaPluginName is the file name go-xla looks for when asked for the "cuda" plugin.
 const cudaPluginName = "pjrt_c_api_cuda_plugin.so"
 
@@ -50,9 +57,9 @@ func Config() (config, reason string) {
 		if p := FindCUDAPlugin(); p != "" {
 			return "xla:cuda", "CUDA PJRT plugin found at " + p
 		}
-		return "go", "built with xla but no CUDA PJRT plugin in $PJRT_PLUGIN_LIBRARY_PATH"
+		return GoConfig, "built with xla but no CUDA PJRT plugin in $PJRT_PLUGIN_LIBRARY_PATH"
 	}
-	return "go", "default (binary built without the xla tag)"
+	return GoConfig, "default (binary built without the xla tag)"
 }
 
 // New returns a fresh backend for Config(). Most callers want Default.

@@ -15,6 +15,9 @@ func TestDefaultRunsAGraph(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c, _ := Config(); !XLACompiled() && c != GoConfig {
+		t.Fatalf("default config = %q, want %q", c, GoConfig)
+	}
 	if got := b.String(); got != "go" && !XLACompiled() {
 		t.Fatalf("default backend = %q, want go", got)
 	}
