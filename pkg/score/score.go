@@ -24,3 +24,12 @@ type WithStore interface {
 	Score
 	Store() *model.Store
 }
+
+// WithNearest is implemented by scores computed from a training set that can also return,
+// in the same graph and at no extra cost, the index μ*(t) of the training point nearest to
+// x(t), i.e. argmin_μ |a_μ e^{-t} - x| (the exact empirical score of eq. 2).
+type WithNearest interface {
+	Score
+	Dataset() *Dataset
+	GraphNearest(x, t *graph.Node) (f, idx *graph.Node)
+}
