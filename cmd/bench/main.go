@@ -57,11 +57,6 @@ func ints(s string) ([]int, error) {
 }
 
 func run() error {
-	if os.Getenv(backend.EnvVar) == "" && (!backend.XLACompiled() || backend.FindCUDAPlugin() == "") {
-		// Parallel op scheduling can deadlock two concurrent large matmuls in the pure-Go
-		// backend (gomlx/compute v0.1.3); matmuls stay multi-threaded either way.
-		os.Setenv(backend.EnvVar, "go:ops_sequential")
-	}
 	sc := scale.MustFromEnv()
 	what := flag.String("what", "score,k,fig2,fig3", "comma-separated: score, k, fig2, fig3")
 	shapes := flag.String("shapes", scale.Pick(sc, "200x64x256", "2000x768x4096", "2000x768x4096,20000x3072x4096"),

@@ -65,6 +65,9 @@ type Result struct {
 }
 
 // Run performs the cloning protocol with the integrator in (its score, T, L, seed).
+// The labels are taken on the integrator's x(0): with sde.Config.FinalDenoise, the noise-free
+// x̂(0) = e^{η}(x + Δ_η F) of sde.Denoise (as the DDPM sampler ends, eq. 61 with z = 0);
+// without it, the state after a last noisy step.
 //
 // Reuse of the shared prefix: each batch runs one trunk from T to 0, snapshotting it at each
 // cloning time t_i; from each snapshot one extra copy is run to 0 with fresh noise. The

@@ -84,3 +84,62 @@ func ExampleBernoulli() {
 	fmt.Printf("φ = %.4f ± %.4f\n", e.P, e.Err)
 	// Output: φ = 0.7750 ± 0.0125
 }
+
+// With sde.Config.FinalDenoise the labels are taken on the denoised x̂(0): for the exact
+// empirical score of four well-separated points every clone ends on a training point (within
+// 1e-3), and two clones made at small t end on the same one (φ_C = 1). Without it, the last
+// noisy step leaves x(0) at distance ~ sqrt(2ηd) = 0.57 from every training point.
+func TestLabelsOnDenoisedEndPoints(t *testing.T) {
+	const n, d = 4, 8
+	a := make([]float32, n*d)
+	for mu := range n {
+		a[mu*d+2*mu], a[mu*d+2*mu+1] = 2, -2
+	}
+	ds, _ := score.NewDataset(a, n, d, 0)
+	s, _ := score.NewEmpirical(ds)
+	onPoint := func(x []float32, b, d int) ([]int, error) { // μ if |x - a_μ| < 1e-3, else -1
+		out := make([]int, b)
+		for i := range b {
+			out[i] = -1
+			for mu := range n {
+				var s float64
+				for j := range d {
+					r := float64(x[i*d+j] - a[mu*d+j])
+					s += r * r
+				}
+				if s < 1e-6 {
+					out[i] = mu
+				}
+			}
+		}
+		return out, nil
+	}
+	var offPoint int
+	count := func(x []float32, b, d int) ([]int, error) {
+		l, err := onPoint(x, b, d)
+		for _, v := range l {
+			if v < 0 {
+				offPoint++
+			}
+		}
+		return l, err
+	}
+	for _, denoise := range []bool{true, false} {
+		offPoint = 0
+		in, err := sde.New(backend.MustDefault(), s, sde.Config{T: 2, L: 100, K: 20, Seed: 3, FinalDenoise: denoise})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(in, Options{Times: []float64{1.5, 0.05}, Pairs: 200, Classes: map[string]ClassFunc{"phi_C": count}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ends := 200 * 3 // trunk and one copy per cloning time
+		switch {
+		case denoise && (offPoint != 0 || res.Same["phi_C"][1].P != 1):
+			t.Errorf("denoised: %d of %d end points off the training set, φ_C(0.05) = %.3f (want 0 and 1)", offPoint, ends, res.Same["phi_C"][1].P)
+		case !denoise && offPoint != ends:
+			t.Errorf("noisy last step: %d of %d end points off the training set, want all", offPoint, ends)
+		}
+	}
+}

@@ -8,5 +8,11 @@
 //
 // The n' samples are processed in batches and the sum over the n training points is streamed
 // over the dataset's chunks with a log-sum-exp, so n' = 250 000 and n = 20 000 fit on a GPU.
-// Collapse happens at t_C, the largest time where f^e(t) = 0.
+// Collapse happens at t_C, the largest time where f^e(t) = 0 (CollapseTime, or CollapseTimeAt
+// a small level).
+//
+// Two estimators of f^e share one sample stream: Excess is the paper's (s^sep minus the mean of
+// -log P^e_t/d); ExcessCV subtracts from each sample the control variate 1/2 - |ξ|²/(2d), of
+// mean zero, which removes the χ²_d noise of |ξ|² and leaves a sum of terms >= 0: the same
+// expectation with error bars smaller by orders of magnitude.
 package entropy

@@ -20,8 +20,9 @@ type Estimate struct {
 	Value, Err float64
 }
 
-// Estimator computes s^e(t) and f^e(t) for one dataset. Samples are drawn from one seeded
-// stream: the data indices μν by a PCG on the host, the noise ξ by the graph RNG.
+// Estimator computes s^e(t) (Entropy) and f^e(t) (Excess, the paper's estimator; ExcessCV,
+// with a control variate) for one dataset. Samples are drawn from one seeded stream: the data
+// indices μν by a PCG on the host, the noise ξ by the graph RNG; each call takes fresh samples.
 type Estimator struct {
 	ds    *score.Dataset
 	batch int
@@ -48,7 +49,7 @@ func New(b compute.Backend, ds *score.Dataset, batch int, seed int64) (*Estimato
 	}
 	e := &Estimator{ds: ds, batch: batch, rng: rng, pick: rand.New(rand.NewPCG(uint64(seed), 0x656e74726f7079))}
 	n, d := float64(ds.N()), float64(ds.Dim())
-	e.exec, err = model.NewExec(b, ds.Store(), func(_ *model.Scope, a, rng, t *graph.Node) (*graph.Node, *graph.Node) {
+	e.exec, err = model.NewExec(b, ds.Store(), func(_ *model.Scope, a, rng, t *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
 		decay, delta := score.DecayDelta(t)
 		var xi *graph.Node
 		rng, xi = sde.Normal(rng, a.Shape())
@@ -60,7 +61,12 @@ func New(b compute.Backend, ds *score.Dataset, batch int, seed int64) (*Estimato
 		// -log P^e_t(x)/d, eq. (57) with its (2πΔ)^{-d/2} normalisation.
 		logP := graph.Sub(lse, graph.Div(x2, graph.MulScalar(delta, 2)))
 		logP = graph.Sub(logP, graph.AddScalar(graph.MulScalar(graph.Log(graph.MulScalar(delta, 2*math.Pi)), d/2), math.Log(n)))
-		return graph.DivScalar(graph.Neg(logP), d), rng
+		// The control-variate term of ExcessCV: lse minus its own-point term
+		// c1 x·a + c2 |a|² = (|x|² - Δ|ξ|²)/(2Δ), i.e. log(1 + Σ_{μ≠μν} …) >= 0 (float32
+		// rounding of the large common part can push it a hair below: clamped).
+		own := graph.Add(graph.Mul(graph.ReduceSum(graph.Mul(x, a), 1), c1), graph.Mul(graph.ReduceSum(graph.Mul(a, a), 1), c2))
+		cv := graph.DivScalar(graph.Max(graph.Sub(lse, own), graph.ZerosLike(lse)), d)
+		return graph.DivScalar(graph.Neg(logP), d), cv, rng
 	})
 	if err != nil {
 		return nil, err
@@ -71,6 +77,12 @@ func New(b compute.Backend, ds *score.Dataset, batch int, seed int64) (*Estimato
 // Entropy returns s^e(t) of eq. (56) from nPrime samples of P^e_t, with 3 standard errors.
 // It returns an error for t <= 0 or nPrime < 2.
 func (e *Estimator) Entropy(t float64, nPrime int) (Estimate, error) {
+	return e.mean(t, nPrime, 0)
+}
+
+// mean returns the mean over nPrime samples of P^e_t of the graph's per-sample output out
+// (0: -log P^e_t/d, 1: the control-variate term of ExcessCV), with 3 standard errors.
+func (e *Estimator) mean(t float64, nPrime, out int) (Estimate, error) {
 	if !(t > 0) || math.IsInf(t, 0) {
 		return Estimate{}, fmt.Errorf("entropy: time t must be > 0 and finite, got %g", t)
 	}
@@ -86,12 +98,12 @@ func (e *Estimator) Entropy(t float64, nPrime int) (Estimate, error) {
 		for range b {
 			rows = append(rows, e.ds.Point(e.pick.IntN(n))...)
 		}
-		out, err := e.exec.Exec(tensors.FromFlatDataAndDimensions(rows, b, d), e.rng, float32(t))
+		res, err := e.exec.Exec(tensors.FromFlatDataAndDimensions(rows, b, d), e.rng, float32(t))
 		if err != nil {
 			return Estimate{}, fmt.Errorf("entropy: t = %g: %w", t, err)
 		}
-		e.rng = out[1]
-		v, err := tensors.CopyFlatData[float32](out[0])
+		e.rng = res[2]
+		v, err := tensors.CopyFlatData[float32](res[out])
 		if err != nil {
 			return Estimate{}, err
 		}
@@ -106,7 +118,9 @@ func (e *Estimator) Entropy(t float64, nPrime int) (Estimate, error) {
 }
 
 // Excess returns the empirical excess entropy density f^e(t) = s^sep(t) - s^e(t) (main text,
-// after eq. 5) from nPrime samples; the error bar is that of s^e.
+// after eq. 5) from nPrime samples, the paper's estimator: s^e from eq. (56) with P^e_t of
+// eq. (57); the error bar is that of s^e. See ExcessCV for the same quantity with far
+// smaller error bars.
 func (e *Estimator) Excess(t float64, nPrime int) (Estimate, error) {
 	s, err := e.Entropy(t, nPrime)
 	if err != nil {
@@ -115,15 +129,45 @@ func (e *Estimator) Excess(t float64, nPrime int) (Estimate, error) {
 	return Estimate{Value: gmm.SeparatedEntropy(t, e.ds.N(), e.ds.Dim()) - s.Value, Err: s.Err}, nil
 }
 
+// ExcessCV returns f^e(t), the quantity of Excess, from nPrime samples with a control
+// variate. Inserting eq. (57) into eq. (56), the normalisations cancel against s^sep and
+//
+//	f^e(t) = E_ν[ 1/2 + (1/d) log Σ_μ exp(-|x_ν - a_μ e^{-t}|²/(2Δ_t)) ].
+//
+// The μ = μν term of the sum is exp(-|ξ_ν|²/2), and E[1/2 - |ξ_ν|²/(2d)] = 0 exactly, so
+//
+//	f^e(t) = E_ν[ (1/d) log(1 + Σ_{μ≠μν} exp(-(|x_ν - a_μ e^{-t}|² - Δ_t|ξ_ν|²)/(2Δ_t))) ]
+//
+// has the same expectation without the χ²_d fluctuation of |ξ_ν|², whose standard deviation
+// (1/sqrt(2d) per sample) otherwise dominates the error bar of Excess: the paper needs
+// n' = 400 000 samples with the plain estimator, a few thousand suffice here. Each term is
+// >= 0, which makes f^e -> 0+ below t_C manifest (so that its "zero" is best read at a small
+// level, see CollapseTimeAt). The samples come from the estimator's stream, as for Excess.
+func (e *Estimator) ExcessCV(t float64, nPrime int) (Estimate, error) {
+	return e.mean(t, nPrime, 1)
+}
+
 // CollapseTime estimates t_C as "the largest time at which f^e(t) = 0" (main text, after
 // eq. 10) from estimates fe at times ts (any order): the largest time at which the error
 // bar of f^e reaches zero, i.e. where fe.Value - fe.Err crosses 0, linearly interpolated
-// between neighbouring times. ok is false when it does not cross.
+// between neighbouring times. ok is false when it does not cross. It is CollapseTimeAt at
+// level 0.
 //
 // The error bar matters: for any finite n and d, f^e(t) = (1/d) E log(1 + Z_{2..n}/Z_1) > 0
 // strictly (Z_1 the term of the sample's own training point, eq. 9), so f^e vanishes only
 // up to O(1/d) and sampling noise; a plain sign change would be decided by noise.
 func CollapseTime(ts []float64, fe []Estimate) (tC float64, ok bool) {
+	return CollapseTimeAt(ts, fe, 0)
+}
+
+// CollapseTimeAt is CollapseTime read at a level: scanning the times from large to small, the
+// first pair of neighbouring times with fe.Value - fe.Err > level at the larger and <= level
+// at the smaller, linearly interpolated. ok is false when there is none (or len(ts) !=
+// len(fe)). With the small error bars of ExcessCV, f^e decays to 0 from above without
+// crossing it, and its "zero" is read at a level instead, e.g. f^e = log(2)/d, where Z_1
+// equals Z_{2..n} (the midpoint of the finite-d crossover of eq. 9); pass Err = 0 to read
+// the values themselves.
+func CollapseTimeAt(ts []float64, fe []Estimate, level float64) (tC float64, ok bool) {
 	if len(ts) != len(fe) {
 		return math.NaN(), false
 	}
@@ -137,7 +181,7 @@ func CollapseTime(ts []float64, fe []Estimate) (tC float64, ok bool) {
 			idx[j], idx[j-1] = idx[j-1], idx[j]
 		}
 	}
-	low := func(i int) float64 { return fe[i].Value - fe[i].Err }
+	low := func(i int) float64 { return fe[i].Value - fe[i].Err - level }
 	for k := 1; k < len(idx); k++ {
 		hi, lo := idx[k-1], idx[k]
 		if low(hi) > 0 && low(lo) <= 0 {

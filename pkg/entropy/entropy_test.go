@@ -112,6 +112,133 @@ func TestExcessEntropyFollowsTheory(t *testing.T) {
 	}
 }
 
+// twoPointExcess is f^e(t) for the two points ±m in closed form: with κ = e^{-t}|m|/sqrt(Δ_t),
+// f^e = (1/d) E_z log(1 + exp(-2κ² - 2κz)), z ~ N(0, 1), by quadrature.
+func twoPointExcess(t, m2 float64, d int) float64 {
+	kappa := math.Exp(-t) * math.Sqrt(m2) / math.Sqrt(-math.Expm1(-2*t))
+	const lo, hi, steps = -12.0, 12.0, 24000
+	h := (hi - lo) / steps
+	var s float64
+	for i := 0; i <= steps; i++ {
+		z := lo + float64(i)*h
+		u := -2*kappa*kappa - 2*kappa*z
+		l := u // log1p(e^u), stable for both signs
+		if u < 30 {
+			l = math.Log1p(math.Exp(u))
+		}
+		w := h
+		if i == 0 || i == steps {
+			w = h / 2
+		}
+		s += w * l * math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+	}
+	return s / float64(d)
+}
+
+// The control-variate estimator of f^e (ExcessCV) against the closed form for two points ±m,
+// and against the plain estimator of eqs. (56-57) (Excess) from independent samples: they
+// agree within the error bars, and the control variate's bar is the smaller.
+func TestExcessCVClosedFormAndPlainEstimator(t *testing.T) {
+	const d = 16
+	a := make([]float32, 2*d)
+	m2 := 0.0
+	for j := range d {
+		v := 0.3 * float64(1+j%3)
+		a[j], a[d+j] = float32(v), float32(-v)
+		m2 += v * v
+	}
+	ds, _ := score.NewDataset(a, 2, d, 0)
+	est, err := New(backend.MustDefault(), ds, 1000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []float64{0.05, 0.3, 0.8, 1.5, 3} {
+		want := twoPointExcess(tt, m2, d)
+		cv, err := est.ExcessCV(tt, 4000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(cv.Value-want) > cv.Err+1e-4 {
+			t.Errorf("t=%g: f^e = %.5f ± %.5f, closed form %.5f", tt, cv.Value, cv.Err, want)
+		}
+		p, err := est.Excess(tt, 4000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(p.Value-cv.Value) > p.Err+cv.Err {
+			t.Errorf("t=%g: plain estimator %.5f ± %.5f vs control variate %.5f ± %.5f", tt, p.Value, p.Err, cv.Value, cv.Err)
+		}
+		if cv.Err > p.Err {
+			t.Errorf("t=%g: control variate error %.5f is not below the plain one %.5f", tt, cv.Err, p.Err)
+		}
+	}
+	// Large t: f^e -> log(n)/d = α.
+	alpha := math.Log(2) / d
+	if f, _ := est.ExcessCV(8, 500); math.Abs(f.Value/alpha-1) > 0.01 {
+		t.Errorf("f^e(8)/α = %g, want 1", f.Value/alpha)
+	}
+}
+
+// In the Fig. 3 setting of TestExcessEntropyFollowsTheory, the two estimators agree within
+// their error bars at every time, and the control variate vanishes (to float32 rounding)
+// well below t_C, where each of its terms is log(1 + ~0).
+func TestExcessCVMatchesPlainOnMixture(t *testing.T) {
+	const n, d, nPrime = 500, 16, 2000
+	ds, _ := score.NewDataset(mixtureData(4, n, d), n, d, 256)
+	est, _ := New(backend.MustDefault(), ds, 1000, 6)
+	alpha := math.Log(n) / d
+	for _, tt := range []float64{0.01, 0.2, 0.5, 2} {
+		p, err := est.Excess(tt, nPrime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cv, err := est.ExcessCV(tt, nPrime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("t = %.2f: f^e/α plain %.4f ± %.4f, control variate %.4f ± %.4f", tt, p.Value/alpha, p.Err/alpha, cv.Value/alpha, cv.Err/alpha)
+		if math.Abs(p.Value-cv.Value) > p.Err+cv.Err {
+			t.Errorf("t=%g: plain %.5f ± %.5f vs control variate %.5f ± %.5f", tt, p.Value, p.Err, cv.Value, cv.Err)
+		}
+		if cv.Value < 0 || cv.Err > p.Err {
+			t.Errorf("t=%g: control variate %.5f ± %.5f (want >= 0, error below the plain %.5f)", tt, cv.Value, cv.Err, p.Err)
+		}
+		if tt == 0.01 && cv.Value > 1e-3*alpha {
+			t.Errorf("t=%g ≪ t_C: control-variate f^e/α = %.2g, want ~0", tt, cv.Value/alpha)
+		}
+	}
+}
+
+// CollapseTimeAt reads known curves at a level; with Err = 0 it is the crossing of the values,
+// with error bars it is where the lower bar reaches the level, and level 0 is CollapseTime.
+func TestCollapseTimeAt(t *testing.T) {
+	var ts []float64
+	var fa, withErr []Estimate
+	for i := range 61 {
+		tt := 3 - 0.05*float64(i)
+		ts = append(ts, tt)
+		fa = append(fa, Estimate{Value: 1 - math.Exp(-tt)}) // reaches 0.1 at t = -log 0.9
+		withErr = append(withErr, Estimate{Value: 1 - math.Exp(-tt), Err: 0.05})
+	}
+	if got, ok := CollapseTimeAt(ts, fa, 0.1); !ok || math.Abs(got+math.Log(0.9)) > 2e-3 {
+		t.Errorf("CollapseTimeAt = %g (%v), want %g", got, ok, -math.Log(0.9))
+	}
+	if got, ok := CollapseTimeAt(ts, withErr, 0.1); !ok || math.Abs(got+math.Log(0.85)) > 2e-3 {
+		t.Errorf("CollapseTimeAt with error bars = %g (%v), want %g", got, ok, -math.Log(0.85))
+	}
+	a, okA := CollapseTimeAt(ts, withErr, 0)
+	b, okB := CollapseTime(ts, withErr)
+	if a != b || okA != okB || math.Abs(a+math.Log(0.95)) > 2e-3 {
+		t.Errorf("CollapseTime = %g, CollapseTimeAt(0) = %g, want %g", b, a, -math.Log(0.95))
+	}
+	if _, ok := CollapseTimeAt(ts, fa, 1.5); ok {
+		t.Error("CollapseTimeAt found a level the curve never reaches")
+	}
+	if _, ok := CollapseTimeAt(ts, fa[:3], 0.1); ok {
+		t.Error("CollapseTimeAt accepted len(ts) != len(fe)")
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	ds, _ := score.NewDataset(mixtureData(1, 4, 2), 4, 2, 0)
 	est, _ := New(backend.MustDefault(), ds, 0, 1)
@@ -120,6 +247,12 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := est.Entropy(1, 1); err == nil || !strings.Contains(err.Error(), "n'") {
 		t.Errorf("n' = 1: %v", err)
+	}
+	if _, err := est.ExcessCV(0, 10); err == nil || !strings.Contains(err.Error(), "t must be") {
+		t.Errorf("ExcessCV at t = 0: %v", err)
+	}
+	if _, err := est.ExcessCV(1, 1); err == nil || !strings.Contains(err.Error(), "n' must be >= 2") {
+		t.Errorf("ExcessCV with n' = 1: %v", err)
 	}
 	if _, err := New(backend.MustDefault(), nil, 0, 1); err == nil {
 		t.Error("nil dataset accepted")

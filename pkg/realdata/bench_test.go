@@ -6,20 +6,6 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
-// BenchmarkExcessEntropy measures one f^e(t) point from 512 samples on n = 512, d = 1024.
-func BenchmarkExcessEntropy(b *testing.B) {
-	ds, _ := clusters(512, 32, 0.5, 1, 1)
-	e, err := NewEmpirical(MustBackend(), "bench", ds)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		if _, err := ExcessEntropy(e, []float64{0.3}, 512, 1); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkTrack measures tracking μ*(t) along 256 trajectories of 20 steps, n = 512, d = 1024.
 func BenchmarkTrack(b *testing.B) {
 	ds, _ := clusters(512, 32, 0.5, 1, 1)

@@ -10,7 +10,8 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
-// ZeroLevel is the value of f^e/α at which Collapse reads the collapse time, log(2)/log(n):
+// ZeroLevel is the value of f^e/α at which Collapse reads the collapse time (with
+// entropy.CollapseTimeAt), log(2)/log(n):
 // f^e = log(2)/d is where the own-point term Z_1 of the sum in eq. (57) equals all the
 // others together (the midpoint of the finite-d crossover of eq. 9), whereas f^e itself decays
 // to zero from above and, without noise, never crosses it.
@@ -24,7 +25,8 @@ type CollapseOptions struct {
 	Pairs int
 	// Samples is the number of tracked trajectories for the t̂_C histogram (paper: 4 000).
 	Samples int
-	// EntropyTimes are the times of f^e(t); EntropySamples is n' (paper: 400 000).
+	// EntropyTimes are the times of f^e(t) (entropy.Estimator.ExcessCV); EntropySamples is n'
+	// (paper: 400 000, with the plain estimator).
 	EntropyTimes   []float64
 	EntropySamples int
 	// ZeroTol is the level of f^e/α read as its zero (0: ZeroLevel(n)).
@@ -118,17 +120,24 @@ func Collapse(e *Experiment, opt CollapseOptions) (*CollapseResult, error) {
 		r.TCBar, r.TCBarErr = meanErr(r.LastChange)
 	}
 	if opt.EntropySamples > 0 && len(opt.EntropyTimes) > 0 {
-		fe, err := ExcessEntropy(e, opt.EntropyTimes, opt.EntropySamples, uint64(opt.SDE.Seed))
+		// The control-variate estimator: same expectation as eqs. (56-57), far smaller bars.
+		est, err := entropy.New(e.backend, e.Points, 512, opt.SDE.Seed)
 		if err != nil {
 			return nil, err
 		}
 		r.EntropyTimes = append([]float64(nil), opt.EntropyTimes...)
-		v := make([]float64, len(fe))
-		for i, f := range fe {
+		values := make([]entropy.Estimate, len(r.EntropyTimes)) // f^e/α without its error bar
+		for i, t := range r.EntropyTimes {
+			f, err := est.ExcessCV(t, opt.EntropySamples)
+			if err != nil {
+				return nil, fmt.Errorf("realdata: Collapse %s: f^e: %w", e.Label(), err)
+			}
 			r.FeOverAlpha = append(r.FeOverAlpha, entropy.Estimate{Value: f.Value / e.Alpha, Err: f.Err / e.Alpha})
-			v[i] = f.Value / e.Alpha
+			values[i].Value = f.Value / e.Alpha
 		}
-		r.TCEntropy, _ = ZeroTime(r.EntropyTimes, v, opt.ZeroTol)
+		// f^e decays to zero from above and, estimated without noise, never crosses it: its
+		// "largest zero" (Fig. 5, bottom) is read where the values fall to ZeroTol.
+		r.TCEntropy, _ = entropy.CollapseTimeAt(r.EntropyTimes, values, opt.ZeroTol)
 	}
 	return r, nil
 }

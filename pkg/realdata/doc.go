@@ -13,7 +13,9 @@
 // It carries Λ, the top eigenvalue of the covariance of the first channel (SI D.2, Table 1),
 // the predicted speciation time t_S = 1/2 log Λ of eq. (4), and α = log(n)/d. Trajectories
 // follow eq. (55) from x_T ~ N(0, I) down to t = η; the last step to t = 0 is the noise-free
-// denoiser x̂(0) = e^{η}(x + Δ_η F) (Denoise; eq. 61 with z = 0 at its last step).
+// denoiser x̂(0) = e^{η}(x + Δ_η F) (sde.Denoise and sde.Config.FinalDenoise, which
+// Experiment.Integrator sets; eq. 61 with z = 0 at its last step), for samples, tracks and
+// the clones' labels alike.
 //
 // Figure 4, Speciation: φ(t), the probability that two clones made at time t end in the same
 // class (cloning protocol, classifier labels), at times t = r·t_S, with three-standard-error
@@ -23,9 +25,10 @@
 // Figure 5, Collapse: φ_C(t), the probability that two clones end on the same nearest training
 // image; the last-change times t̂_C of μ*(t) = argmin_μ |a_μ e^{-t} - x(t)| and their mean t̄_C;
 // the empirical excess entropy f^e(t)/α (eqs. 5, 56-57) and the time where it falls to
-// ZeroLevel; CollapseTable compares the three t_C estimates. ExcessEntropy estimates f^e with a
-// control variate that removes the χ² noise of the paper's estimator (same expectation, far
-// smaller error bars). Figure5 runs it for a list of training sets.
+// ZeroLevel (entropy.CollapseTimeAt); CollapseTable compares the three t_C estimates. f^e is
+// estimated with entropy.Estimator.ExcessCV, a control variate that removes the χ² noise of
+// the paper's estimator (same expectation, far smaller error bars). Figure5 runs it for a list
+// of training sets.
 //
 // Figures 6-11: Samples / Figure11 generate samples, label them with the classifier, and find
 // the four nearest training images of each with their L2 distances (KNearest, NeighbourGrid),

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/entropy"
 	"github.com/diffregimes/diffregimes/pkg/realdata"
 )
 
@@ -21,11 +22,13 @@ func Example() {
 		panic(err)
 	}
 	fmt.Printf("Λ = %.2f, t_S = %.4f (½ log 32 = %.4f), α = %.4f\n", e.Lambda, e.TS, 0.5*math.Log(32), e.Alpha)
-	fe, err := realdata.ExcessEntropy(e, []float64{0.1, 6}, 2000, 1)
+	est, err := entropy.New(e.Backend(), e.Points, 0, 1)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("f^e/α: %.2f at t = 0.1, %.2f at t = 6\n", fe[0].Value/e.Alpha, fe[1].Value/e.Alpha)
+	lo, _ := est.ExcessCV(0.1, 2000)
+	hi, _ := est.ExcessCV(6, 2000)
+	fmt.Printf("f^e/α: %.2f at t = 0.1, %.2f at t = 6\n", lo.Value/e.Alpha, hi.Value/e.Alpha)
 	// Output:
 	// Λ = 32.00, t_S = 1.7329 (½ log 32 = 1.7329), α = 0.0433
 	// f^e/α: 0.00 at t = 0.1, 1.00 at t = 6

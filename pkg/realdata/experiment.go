@@ -107,8 +107,13 @@ func (e *Experiment) Backend() compute.Backend { return e.backend }
 // Label is "Name (route, n=…)", for chart series.
 func (e *Experiment) Label() string { return fmt.Sprintf("%s (%s, n=%d)", e.Name, e.Route, e.N()) }
 
-// Integrator returns a fresh backward integrator (eq. 55) of the experiment's score.
+// Integrator returns a fresh backward integrator (eq. 55) of the experiment's score. It sets
+// cfg.FinalDenoise: every chain of the package (Generate, Track, and the clones of Speciation
+// and Collapse, whose labels are thus taken on x̂(0)) ends with the noise-free step
+// x̂(0) = e^{η}(x + Δ_η F) of sde.Denoise, as the DDPM sampler does (eq. 61 with z = 0 at its
+// last step), rather than with noise of norm sqrt(2ηd) at t = 0.
 func (e *Experiment) Integrator(cfg sde.Config) (*sde.Integrator, error) {
+	cfg.FinalDenoise = true
 	return sde.New(e.backend, e.Score, cfg)
 }
 

@@ -8,38 +8,12 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
-	"github.com/diffregimes/diffregimes/pkg/entropy"
 	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
-// twoPointExcess is f^e(t) for the two points ±m in closed form: with κ = e^{-t}|m|/sqrt(Δ_t),
-// f^e = (1/d) E_z log(1 + exp(-2κ² - 2κz)), z ~ N(0, 1), by quadrature.
-func twoPointExcess(t, m2 float64, d int) float64 {
-	kappa := math.Exp(-t) * math.Sqrt(m2) / math.Sqrt(-math.Expm1(-2*t))
-	const lo, hi, steps = -12.0, 12.0, 24000
-	h := (hi - lo) / steps
-	var s float64
-	for i := 0; i <= steps; i++ {
-		z := lo + float64(i)*h
-		u := -2*kappa*kappa - 2*kappa*z
-		l := u // log1p(e^u), stable for both signs
-		if u < 30 {
-			l = math.Log1p(math.Exp(u))
-		}
-		w := h
-		if i == 0 || i == steps {
-			w = h / 2
-		}
-		s += w * l * math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
-	}
-	return s / float64(d)
-}
-
-// TestExcessEntropyClosedFormAndPlainEstimator checks the control-variate estimator of
-// f^e (eqs. 56-57) against the closed form for two points ±m, and against package entropy's
-// plain estimator of the same quantity (independent implementation, larger error bars).
-func TestExcessEntropyClosedFormAndPlainEstimator(t *testing.T) {
+// TestLambdaOfTwoPoints: the covariance is normalised by n - 1, so for ±m, Λ = 2|m|².
+func TestLambdaOfTwoPoints(t *testing.T) {
 	d := 16
 	ds := &datasets.Dataset{Name: "two points", N: 2, H: 4, W: 4, C: 1, X: make([]float32, 2*d), Labels: []int{0, 1}}
 	m2 := 0.0
@@ -49,87 +23,11 @@ func TestExcessEntropyClosedFormAndPlainEstimator(t *testing.T) {
 		m2 += v * v
 	}
 	e := mustExperiment(t, ds)
-	// The covariance is normalised by n - 1: for ±m it is 2 m mᵀ.
 	if !near(e.Lambda, 2*m2, 1e-6*m2) {
 		t.Errorf("Λ of ±m = %g, want 2|m|² = %g", e.Lambda, 2*m2)
 	}
-	times := []float64{0.05, 0.3, 0.8, 1.5, 3}
-	fe, err := ExcessEntropy(e, times, 4000, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain, err := entropy.New(e.Backend(), e.Points, 1000, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, tt := range times {
-		want := twoPointExcess(tt, m2, d)
-		if !near(fe[i].Value, want, fe[i].Err+1e-4) {
-			t.Errorf("t=%g: f^e = %.5f ± %.5f, closed form %.5f", tt, fe[i].Value, fe[i].Err, want)
-		}
-		p, err := plain.Excess(tt, 4000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !near(p.Value, fe[i].Value, p.Err+fe[i].Err) {
-			t.Errorf("t=%g: plain estimator %.5f ± %.5f vs control variate %.5f ± %.5f", tt, p.Value, p.Err, fe[i].Value, fe[i].Err)
-		}
-		if fe[i].Err > p.Err {
-			t.Errorf("t=%g: control variate error %.5f is not below the plain one %.5f", tt, fe[i].Err, p.Err)
-		}
-	}
-	// Large t: f^e -> log(n)/d = α; small t: f^e -> 0.
-	if f, _ := ExcessEntropy(e, []float64{8}, 500, 3); !near(f[0].Value/e.Alpha, 1, 0.01) {
-		t.Errorf("f^e(8)/α = %g, want 1", f[0].Value/e.Alpha)
-	}
-}
-
-// TestDenoiseIsSoftmaxMean: for the empirical score, x̂(0) = e^t (x + Δ F) is the softmax
-// mean of the training points (float64 loop), and it lands on a_μ for x = a_μ e^{-t} at small t.
-func TestDenoiseIsSoftmaxMean(t *testing.T) {
-	ds, _ := clusters(12, 3, 0.5, 0.6, 1)
-	e := mustExperiment(t, ds)
-	d := e.D()
-	x := append([]float32(nil), ds.X[:2*d]...)
-	for j := range x {
-		x[j] *= 0.7
-	}
-	for _, tt := range []float64{0.01, 0.3, 1.5} {
-		got, err := e.Denoise(x, tt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec, delta := math.Exp(-tt), -math.Expm1(-2*tt)
-		for i := range 2 {
-			logw := make([]float64, e.N())
-			mx := math.Inf(-1)
-			for mu := range e.N() {
-				var s float64
-				for j := range d {
-					r := float64(x[i*d+j]) - dec*float64(ds.X[mu*d+j])
-					s += r * r
-				}
-				logw[mu] = -s / (2 * delta)
-				mx = math.Max(mx, logw[mu])
-			}
-			var z float64
-			for mu := range logw {
-				logw[mu] = math.Exp(logw[mu] - mx)
-				z += logw[mu]
-			}
-			for j := range d {
-				var want float64
-				for mu := range logw {
-					want += logw[mu] / z * float64(ds.X[mu*d+j])
-				}
-				if !near(float64(got[i*d+j]), want, 2e-3*(1+math.Abs(want))) {
-					t.Fatalf("t=%g point %d coord %d: denoised %g, softmax mean %g", tt, i, j, got[i*d+j], want)
-				}
-			}
-		}
-	}
-	if _, err := e.Denoise(x, 0); err == nil || !strings.Contains(err.Error(), "t must be > 0") {
-		t.Errorf("Denoise at t=0: err = %v", err)
+	if !near(e.TS, 0.5*math.Log(2*m2), 1e-6) {
+		t.Errorf("t_S = %g, want ½ log Λ = %g", e.TS, 0.5*math.Log(2*m2))
 	}
 }
 
@@ -189,14 +87,6 @@ func TestCrossing(t *testing.T) {
 	}
 	if _, ok := Crossing(ts, p, 1.5); ok {
 		t.Error("Crossing found a level the curve never reaches")
-	}
-	// f/α = 1 - e^{-t}: reaches tol 0.1 at t = -log(0.9).
-	fa := make([]float64, len(ts))
-	for i, tt := range ts {
-		fa[i] = 1 - math.Exp(-tt)
-	}
-	if got, ok := ZeroTime(ts, fa, 0.1); !ok || !near(got, -math.Log(0.9), 2e-3) {
-		t.Errorf("ZeroTime = %g (%v), want %g", got, ok, -math.Log(0.9))
 	}
 	if l := ZeroLevel(200); !near(l, math.Log(2)/math.Log(200), 1e-15) {
 		t.Errorf("ZeroLevel(200) = %g", l)
@@ -288,8 +178,14 @@ func TestBadInput(t *testing.T) {
 			return err
 		}(), "Ratios[0] = 100"},
 		{func() error { _, err := Speciation(e, nil, SpeciationOptions{Ratios: []float64{1}}); return err }(), "class function is nil"},
-		{func() error { _, err := ExcessEntropy(e, []float64{0}, 10, 1); return err }(), "times[0] = 0"},
-		{func() error { _, err := ExcessEntropy(e, []float64{1}, 1, 1); return err }(), "n' must be >= 2"},
+		{func() error {
+			_, err := Collapse(e, CollapseOptions{EntropyTimes: []float64{0}, EntropySamples: 10})
+			return err
+		}(), "t must be > 0"},
+		{func() error {
+			_, err := Collapse(e, CollapseOptions{EntropyTimes: []float64{1}, EntropySamples: 1})
+			return err
+		}(), "n' must be >= 2"},
 		{func() error { _, err := e.Generate(2, sde.Config{T: 1, L: 1}); return err }(), "L >= 2"},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {

@@ -7,4 +7,8 @@
 // into one gomlx graph call and the noise comes from the graph's RNG, seeded, so that the same
 // seed gives the same trajectories on the same backend. An Observer fuses a per-step
 // measurement (e.g. the nearest training point, package nearest) into the same graph.
+//
+// Denoise is the noise-free step to t = 0, x̂(0) = e^{t}(x + Δ_t F(x, t)) (Tweedie's posterior
+// mean; eq. 61 with z = 0 at the DDPM sampler's last step). Config.FinalDenoise ends the chain
+// with it from t = η, in the step graph, instead of a last noisy step.
 package sde

@@ -11,15 +11,6 @@ import (
 
 func shapeF32(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dims...) }
 
-var testBackend = sync.OnceValue(func() compute.Backend {
-	// The default parallel op scheduling of the pure-Go backend deadlocks on U-Net training
-	// steps (see ddpm.Backend); tests and benchmarks use sequential op scheduling.
-	if cfg, _ := backend.Config(); cfg == "go" {
-		b, err := backend.NewWithConfig("go:ops_sequential", "tests")
-		if err != nil {
-			panic(err)
-		}
-		return b
-	}
-	return backend.MustDefault()
-})
+// testBackend is backend.Default, whose CPU choice avoids the deadlock U-Net steps hit under
+// parallel op scheduling.
+var testBackend = sync.OnceValue(func() compute.Backend { return backend.MustDefault() })
