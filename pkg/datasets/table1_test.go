@@ -46,4 +46,24 @@ func TestMeasureTable1(t *testing.T) {
 	if results[1].Available || results[1].Err != nil {
 		t.Fatal("CIFAR reported present")
 	}
+	checks, err := m.CheckNoised([]float64{0.5, 1, 2}, 7)
+	if err != nil || len(checks) != 3 {
+		t.Fatalf("CheckNoised: %v, %d checks", err, len(checks))
+	}
+	for _, c := range checks {
+		// eq. (11) itself, and the Monte Carlo top eigenvalue of noised data is at least Δ_t.
+		if want := lam*math.Exp(-2*c.T) + 1 - math.Exp(-2*c.T); math.Abs(c.Eq11-want) > 1e-9*want {
+			t.Fatalf("eq. (11) at t=%g: %g, want %g", c.T, c.Eq11, want)
+		}
+		if !(c.Measured > 1-math.Exp(-2*c.T)) || math.IsNaN(c.Finite) {
+			t.Fatalf("check %+v", c)
+		}
+	}
+	if again, _ := m.CheckNoised([]float64{0.5, 1, 2}, 7); again[2] != checks[2] {
+		t.Fatal("same seed, different eq. (11) check")
+	}
+	text, err := FormatSpeciation(results, []float64{1}, 7)
+	if err != nil || !strings.Contains(text, fmt.Sprintf("Λ = %.2f", lam)) || !strings.Contains(text, "eq. (11)") {
+		t.Fatalf("FormatSpeciation: %v\n%s", err, text)
+	}
 }
