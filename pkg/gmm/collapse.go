@@ -3,6 +3,8 @@ package gmm
 import (
 	"fmt"
 	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
 // CollapseTime returns the collapse time of eq. (10) (SI eq. 43) for n data points:
@@ -32,7 +34,7 @@ func SeparatedEntropy(t float64, n, d int) float64 {
 	if !(t >= 0) || n < 1 || d < 1 {
 		return math.NaN()
 	}
-	return math.Log(float64(n))/float64(d) + 0.5 + 0.5*math.Log(2*math.Pi*-math.Expm1(-2*t))
+	return math.Log(float64(n))/float64(d) + 0.5 + 0.5*math.Log(2*math.Pi*ou.Delta(t))
 }
 
 // Entropy returns the exact Shannon entropy per variable s(t) = −(1/d) ∫ P_t log P_t of the
@@ -75,7 +77,7 @@ func (m Mixture) ExcessEntropy(t float64, n int) float64 {
 	if !m.ok() || !(t >= 0) || n < 2 {
 		return math.NaN()
 	}
-	delta := -math.Expm1(-2 * t)
+	delta := ou.Delta(t)
 	return math.Log(float64(n))/float64(m.D) + 0.5*math.Log(delta/m.Gamma(t))
 }
 

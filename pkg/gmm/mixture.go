@@ -3,6 +3,8 @@ package gmm
 import (
 	"fmt"
 	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
 // Mixture is the two-cluster Gaussian mixture of the paper's "Analysis of Gaussian mixtures":
@@ -49,7 +51,7 @@ func (m Mixture) Gamma(t float64) float64 {
 	if !m.ok() || !(t >= 0) {
 		return math.NaN()
 	}
-	return -math.Expm1(-2*t) + m.Sigma*m.Sigma*math.Exp(-2*t)
+	return ou.Gamma(t, m.Sigma)
 }
 
 // SNR returns κ_t = |m| e^{-t} / sqrt(Γ_t), the separation of the two noised clusters along m

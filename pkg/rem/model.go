@@ -3,6 +3,8 @@ package rem
 import (
 	"fmt"
 	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
 // Model is the random energy model of SI C for the two-cluster Gaussian mixture with
@@ -55,7 +57,7 @@ func (m Model) levels(t float64, minus bool) (Levels, bool) {
 	if m.Validate() != nil || !(t > 0) || math.IsInf(t, 1) {
 		return Levels{}, false
 	}
-	l := Levels{Delta: -math.Expm1(-2 * t), S: m.Sigma * m.Sigma * math.Exp(-2*t)}
+	l := Levels{Delta: ou.Delta(t), S: m.Sigma * m.Sigma * math.Exp(-2*t)}
 	if minus {
 		l.M = 4 * m.Mu * m.Mu * math.Exp(-2*t)
 	}

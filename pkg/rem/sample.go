@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
 // maxLevels caps the number of levels a Sample may draw (memory is O(d), time O(levels·d)).
@@ -40,7 +42,7 @@ func (m Model) Sample(t float64, d int, rng *rand.Rand) (Sample, error) {
 		return Sample{}, fmt.Errorf("rem: Sample: e^{αd} = %g levels exceed the cap %d; lower d or α", nl, maxLevels)
 	}
 	levels := max(1, int(nl))
-	delta := -math.Expm1(-2 * t)
+	delta := ou.Delta(t)
 	st := m.Sigma * math.Exp(-t) // σ_t
 	sd := math.Sqrt(delta)
 	shift := 2 * m.Mu * math.Exp(-t) // x + m e^{-t} = c + 2 m e^{-t}, per coordinate

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/diffregimes/diffregimes/pkg/ou"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -340,7 +342,7 @@ func (in *Integrator) exec(nk int, obs *Observer, final bool) (*model.Exec, erro
 		a, bf = math.Exp(eta), 2*math.Expm1(eta)
 	}
 	// The denoiser from t = η (Denoise): x̂(0) = e^η x + e^η Δ_η F.
-	da, dbf := math.Exp(eta), math.Exp(eta)*-math.Expm1(-2*eta)
+	da, dbf := math.Exp(eta), math.Exp(eta)*ou.Delta(eta)
 	// Inputs: x, k0, then the graph RNG state or, with host noise, one noise tensor [b, d]
 	// per noisy step (nk, or nk-1 when the last step is the denoiser).
 	exec, err := model.NewExec(in.backend, in.store, func(_ *model.Scope, inputs []*graph.Node) []*graph.Node {
@@ -421,7 +423,7 @@ func Denoise(ev *score.Evaluator, x []float32, t float64) ([]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sde: Denoise: %w", err)
 	}
-	et, delta := math.Exp(t), -math.Expm1(-2*t)
+	et, delta := math.Exp(t), ou.Delta(t)
 	out := make([]float32, len(x))
 	for i := range x {
 		out[i] = float32(et * (float64(x[i]) + delta*float64(f[i])))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
 // TS returns the speciation time of eq. (4),
@@ -20,7 +22,7 @@ func TS(lambda float64) (float64, error) {
 }
 
 // delta is Δ_t = 1 - e^{-2t} (eq. 2), accurate at small t.
-func delta(t float64) float64 { return -math.Expm1(-2 * t) }
+func delta(t float64) float64 { return ou.Delta(t) }
 
 // Noised is the covariance of the forward process at time t started from data of covariance
 // C0, eq. (11):
