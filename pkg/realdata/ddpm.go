@@ -68,3 +68,21 @@ func MaybeDDPM(b compute.Backend, name string, ds *datasets.Dataset) (*Experimen
 	}
 	return NewDDPM(b, name, ds, dir)
 }
+
+// Routes returns the experiments on ds: route (a), the exact empirical score, always, and
+// route (b), the trained DDPM, when MaybeDDPM finds a checkpoint for it.
+func Routes(b compute.Backend, name string, ds *datasets.Dataset) ([]*Experiment, error) {
+	e, err := NewEmpirical(b, name, ds)
+	if err != nil {
+		return nil, err
+	}
+	exps := []*Experiment{e}
+	eb, err := MaybeDDPM(b, name, ds)
+	if err != nil {
+		return nil, err
+	}
+	if eb != nil {
+		exps = append(exps, eb)
+	}
+	return exps, nil
+}

@@ -75,16 +75,9 @@ func Figure4(b compute.Backend, opt Figure4Options) (*Figure4Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("realdata: Figure4 %s: classifier: %w", row.Label, err)
 		}
-		exps := []*Experiment{}
-		e, err := NewEmpirical(b, DatasetLabel(spec), ds)
+		exps, err := Routes(b, DatasetLabel(spec), ds)
 		if err != nil {
 			return nil, err
-		}
-		exps = append(exps, e)
-		if eb, err := MaybeDDPM(b, DatasetLabel(spec), ds); err != nil {
-			return nil, err
-		} else if eb != nil {
-			exps = append(exps, eb)
 		}
 		for _, e := range exps {
 			r, err := Speciation(e, ClassFunc(clf), opt.Speciation)
@@ -123,15 +116,9 @@ func Figure5(b compute.Backend, opt Figure5Options) (*Figure5Result, error) {
 			res.Skipped = append(res.Skipped, fmt.Sprintf("%s n=%d: %v", DatasetLabel(spec), spec.N, err))
 			continue
 		}
-		e, err := NewEmpirical(b, DatasetLabel(spec), ds)
+		exps, err := Routes(b, DatasetLabel(spec), ds)
 		if err != nil {
 			return nil, err
-		}
-		exps := []*Experiment{e}
-		if eb, err := MaybeDDPM(b, DatasetLabel(spec), ds); err != nil {
-			return nil, err
-		} else if eb != nil {
-			exps = append(exps, eb)
 		}
 		for _, e := range exps {
 			r, err := Collapse(e, opt.Collapse)
@@ -301,15 +288,9 @@ func Figure11(b compute.Backend, opt SamplesOptions) (*Figure11Result, error) {
 			res.Skipped = append(res.Skipped, fmt.Sprintf("%s n=%d: %v", DatasetLabel(spec), spec.N, err))
 			continue
 		}
-		e, err := NewEmpirical(b, DatasetLabel(spec), ds)
+		exps, err := Routes(b, DatasetLabel(spec), ds)
 		if err != nil {
 			return nil, err
-		}
-		exps := []*Experiment{e}
-		if eb, err := MaybeDDPM(b, DatasetLabel(spec), ds); err != nil {
-			return nil, err
-		} else if eb != nil {
-			exps = append(exps, eb)
 		}
 		for _, e := range exps {
 			clf := opt.Classifier
