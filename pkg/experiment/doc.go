@@ -13,7 +13,8 @@
 //     d; TheoryPhiCurve gives eq. (6); PhiCrossing is the finite-size crossing estimate of the
 //     speciation time (main text after eq. 6), with a bootstrap error.
 //
-//   - The potential (potential.go): Potential tabulates V(q, t) of eq. (8); CurvatureZero
+//   - The potential (potential.go): Potential tabulates V(q, t) of eq. (8) (PotentialTable.Frames
+//     makes a slider over t of it, for nbplot.Timeline); CurvatureZero
 //     locates t* of eq. (23) numerically; Barrier; SimulateQ integrates the q-Langevin eq. (7);
 //     Commitment is the probability that sign q(t) is already the final class,
 //

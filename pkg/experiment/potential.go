@@ -10,10 +10,11 @@ import (
 
 // PotentialTable is the potential V(q, t) of eq. (8) tabulated on a grid of q for several t.
 type PotentialTable struct {
-	TS float64     // speciation time t_S of the mixture, to label the curves by t/t_S
-	T  []float64   // the times
-	Q  []float64   // the overlaps q = m·x/sqrt(d), symmetric around 0
-	V  [][]float64 // V[i][j] = V(Q[j], T[i])
+	TS    float64     // speciation time t_S of the mixture, to label the curves by t/t_S
+	TStar float64     // t* of eq. (23), where V''(0, t) changes sign
+	T     []float64   // the times
+	Q     []float64   // the overlaps q = m·x/sqrt(d), symmetric around 0
+	V     [][]float64 // V[i][j] = V(Q[j], T[i])
 }
 
 // Potential tabulates V(q, t) = ½ q² − 2 μ̃² log cosh(q e^{-t} sqrt(d)) of eq. (8) at the
@@ -34,7 +35,7 @@ func Potential(m gmm.Mixture, ts []float64, qMax float64, nq int) (PotentialTabl
 	if err := checkTimes("Potential", ts, false); err != nil {
 		return PotentialTable{}, err
 	}
-	p := PotentialTable{TS: m.SpeciationTime(), T: append([]float64(nil), ts...), Q: linspace(-qMax, qMax, nq)}
+	p := PotentialTable{TS: m.SpeciationTime(), TStar: m.CurvatureTime(), T: append([]float64(nil), ts...), Q: linspace(-qMax, qMax, nq)}
 	for _, t := range ts {
 		row := make([]float64, nq)
 		for j, q := range p.Q {
@@ -43,6 +44,25 @@ func Potential(m gmm.Mixture, ts []float64, qMax float64, nq int) (PotentialTabl
 		p.V = append(p.V, row)
 	}
 	return p, nil
+}
+
+// Frames returns one slider frame per time for nbplot.Timeline, each the curve V(·, t) labelled
+// by t, t/t_S and the shape of the well: a double well below t* of eq. (23), a single one above.
+// The slider's ticks are t/t_S.
+func (p PotentialTable) Frames() []nbplot.Frame {
+	out := make([]nbplot.Frame, len(p.T))
+	for i, t := range p.T {
+		shape := "single well (t > t*)"
+		if t < p.TStar {
+			shape = "double well (t < t*)"
+		}
+		out[i] = nbplot.Frame{
+			Label:  fmt.Sprintf("t = %.2f (t/t_S = %.2f): %s", t, t/p.TS, shape),
+			Tick:   fmt.Sprintf("%.2f", t/p.TS),
+			Series: []nbplot.Series{{Name: "V(q,t)", X: p.Q, Y: p.V[i]}},
+		}
+	}
+	return out
 }
 
 // Series returns one curve V(·, t) per time, named by t and t/t_S, for nbplot.Lines (the

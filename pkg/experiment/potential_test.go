@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/diffregimes/diffregimes/pkg/gmm"
+	"github.com/diffregimes/diffregimes/pkg/nbplot"
 )
 
 // logCosh is an overflow-free log cosh, independent of package gmm.
@@ -36,6 +37,37 @@ func TestPotentialMatchesEq8(t *testing.T) {
 		if s := p.Series(); len(s) != 3 || !strings.Contains(s[1].Name, "t/t_S=1.00") {
 			t.Fatalf("series names: %q", s[1].Name)
 		}
+	}
+}
+
+// Frames gives one slider frame per time, labelled by t/t_S and the shape of the well around t*,
+// and a timeline chart of them with V at t_S as a static reference builds without error.
+func TestPotentialFrames(t *testing.T) {
+	m := gmm.Mixture{D: 128, Mu: 1, Sigma: 1}
+	tS := m.SpeciationTime()
+	p, err := Potential(m, Scaled(Linspace(0.5, 2, 40), tS), 8, 161)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Frames()
+	if len(f) != 40 || f[0].Tick != "0.50" || f[39].Tick != "2.00" {
+		t.Fatalf("%d frames, ticks %q ... %q", len(f), f[0].Tick, f[len(f)-1].Tick)
+	}
+	if !strings.HasPrefix(f[0].Label, "t = 1.21 (t/t_S = 0.50): double well") || !strings.Contains(f[39].Label, "single well") {
+		t.Errorf("labels %q, %q", f[0].Label, f[39].Label)
+	}
+	for i, fr := range f { // t*/t_S = log 256 / log 128 = 8/7
+		if double := strings.Contains(fr.Label, "double"); double != (p.T[i] < m.CurvatureTime()) || len(fr.Series) != 1 || len(fr.Series[0].Y) != 161 {
+			t.Fatalf("frame %d (t/t_S = %s): %q, %d series", i, fr.Tick, fr.Label, len(fr.Series))
+		}
+	}
+	ref, err := Potential(m, []float64{tS}, 8, 161)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := nbplot.Timeline("V", "q", "V", f).Static(nbplot.Series{Name: "V(q, t_S)", X: ref.Q, Y: ref.V[0], Dashed: true})
+	if _, err := c.Snippet(); err != nil {
+		t.Fatal(err)
 	}
 }
 

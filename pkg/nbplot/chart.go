@@ -276,17 +276,22 @@ func SnippetOf(r render.Renderer) (s string, err error) {
 		}
 	}()
 	snip := r.RenderSnippet()
-	id := chartID(snip.Element)
+	return wrapSnippet(chartID(snip.Element), snip.Element, snip.Script), nil
+}
+
+// wrapSnippet puts a chart's container element and script in nbplot's wrapper div, with a guard
+// between them that shows a readable message in the container id if echarts is missing.
+func wrapSnippet(id, element, script string) string {
 	var b strings.Builder
 	b.WriteString(`<div class="nbplot-chart">`)
-	b.WriteString(snip.Element)
+	b.WriteString(element)
 	if id != "" {
 		fmt.Fprintf(&b, `<script type="text/javascript">if(!window.echarts){document.getElementById(%q).innerHTML=`+
 			`'<pre style="color:#b00">nbplot: echarts is not loaded on this page: re-run the notebook, or call nbplot.ResetBundle() and re-run this cell</pre>';}</script>`, id)
 	}
-	b.WriteString(snip.Script)
+	b.WriteString(script)
 	b.WriteString("</div>\n")
-	return b.String(), nil
+	return b.String()
 }
 
 // chartID extracts the id of go-echarts' container div.

@@ -9,8 +9,8 @@ import (
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
-// Item is anything nbplot can place on a page: a *Chart, *Heatmap, *ImageGrid, or a go-echarts chart
-// wrapped by Renderer.
+// Item is anything nbplot can place on a page: a *Chart, *Heatmap, *TimelineChart, *ImageGrid, or a
+// go-echarts chart wrapped by Renderer.
 type Item interface {
 	// Snippet returns the item's HTML fragment, without the echarts bundle.
 	Snippet() (string, error)

@@ -20,6 +20,7 @@
 //	nbplot.Histogram(title, xName, bins, []nbplot.Sample{{Name: "x(t)", Values: v}}) // densities
 //	nbplot.NewHeatmap(title, xName, yName, xs, ys, z)    // z[i][j] at (xs[j], ys[i])
 //	nbplot.Images(title, imgs, h, w, c).Cols(8).Labels(l).Display() // float32 images -> one PNG grid
+//	nbplot.Timeline(title, xName, yName, frames).Static(ref).Display() // a slider: one Frame per value of t
 //	nbplot.Display(anyGoEchartsChart)                    // any go-echarts chart (render.Renderer)
 //
 // Every Display returns an error (bad input names the series or argument) and also shows it in the cell.
@@ -38,5 +39,12 @@
 // (the kernel spec sets DIFFREGIMES_ROOT), else node_modules/echarts/dist/echarts.min.js in the current
 // directory or a parent of it, else beside the source tree this package was built from.
 //
-// Non-finite values (NaN, ±Inf) are dropped from plotted data rather than breaking the chart's JSON.
+// Non-finite values (NaN, ±Inf) are dropped from plotted data rather than breaking the chart's JSON,
+// except in a Timeline, which reports them as errors (its fixed axis ranges come from every frame).
+//
+// A Timeline is an echarts timeline: a slider under the plot, with play/pause and prev/next buttons,
+// that shows one Frame (a label and a set of line series) at a time over axes fixed across frames,
+// so that the eye compares frames; Static series (a reference curve) stay in every frame. go-echarts
+// v2.7.1 has no timeline, so nbplot writes the echarts option ({baseOption, options}) itself and
+// renders it through the same container, guard and bundle as the other charts.
 package nbplot

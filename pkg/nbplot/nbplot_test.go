@@ -23,7 +23,7 @@ func demoPage() *Page {
 	hist := Histogram("x(t)", "x", 20, []Sample{{Name: "a", Values: []float64{-1, 0, 0.5, 1, 1, 2, math.NaN()}}})
 	hm := NewHeatmap("z", "x", "y", []float64{1, 2}, []float64{3, 4, 5}, [][]float64{{1, 2}, {3, 4}, {5, math.Inf(1)}})
 	img := Images("samples", [][]float32{make([]float32, 28*28), make([]float32, 28*28)}, 28, 28, 1).Labels([]string{"t = 0", "t = 3.2"})
-	return NewPage("nbplot demo").Add(lines, hist, hm, img)
+	return NewPage("nbplot demo").Add(lines, hist, hm, img, demoTimeline())
 }
 
 // TestPage writes the demo page ($NBPLOT_DEMO_OUT keeps it for a browser) and checks that it holds
@@ -47,8 +47,8 @@ func TestPage(t *testing.T) {
 	if i, j := strings.Index(s, wrapper), strings.Index(s, "echarts.init("); j < 0 || i > j {
 		t.Errorf("bundle at %d must come before the first echarts.init at %d", i, j)
 	}
-	if n := strings.Count(s, "echarts.init("); n != 3 {
-		t.Errorf("%d echarts.init calls, want 3 (lines, histogram, heatmap)", n)
+	if n := strings.Count(s, "echarts.init("); n != 4 {
+		t.Errorf("%d echarts.init calls, want 4 (lines, histogram, heatmap, timeline)", n)
 	}
 	if n := strings.Count(s, "data:image/png;base64,"); n != 2 {
 		t.Errorf("%d inline PNGs, want 2", n)

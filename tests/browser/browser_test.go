@@ -1,7 +1,8 @@
 //go:build browser
 
 // Package browser opens the published notebooks (HTML from cmd/publish) in headless Chromium, offline,
-// and checks that echarts drew every nbplot chart. Run after publishing (the Makefile's test target):
+// and checks that echarts drew every nbplot chart and that every timeline (slider) chart switches
+// frames. Run after publishing (the Makefile's test target):
 //
 //	go test -tags browser ./tests/browser -site out/smoke
 //
@@ -26,6 +27,7 @@ import (
 var (
 	site      = flag.String("site", "../../out/smoke", "folder of published notebook HTML")
 	notebook  = flag.String("notebook", "00_forward_process", "notebook whose charts get the pixel and negative-control checks")
+	slider    = flag.String("timeline", "12_potential", "notebook that must hold an nbplot timeline (slider) chart")
 	chromeBin = flag.String("chromium", "", "Chromium executable (default: $CHROMIUM, chromium, chromium-browser)")
 )
 
@@ -87,6 +89,37 @@ func drawn(src, dom string) map[string]bool {
 	return out
 }
 
+// framesRe finds the timeline (slider) charts of a page source and their number of frames; once
+// echarts has drawn one, nbplot's script sets data-nbplot-timeline on it to the number of frames
+// echarts' timeline component holds.
+var framesRe = regexp.MustCompile(`id="([A-Za-z0-9_]+)" data-nbplot-frames="([0-9]+)"`)
+
+// timelines returns the frame count of each timeline chart of the page source, by chart id.
+func timelines(src string) map[string]string {
+	out := map[string]string{}
+	for _, m := range framesRe.FindAllStringSubmatch(src, -1) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+// attr returns the value of attribute name on the element with the given id in the dumped DOM.
+func attr(dom, id, name string) (string, bool) {
+	i := strings.Index(dom, `id="`+id+`"`)
+	if i < 0 {
+		return "", false
+	}
+	tag := dom[i:]
+	if j := strings.IndexByte(tag, '>'); j >= 0 {
+		tag = tag[:j]
+	}
+	m := regexp.MustCompile(regexp.QuoteMeta(name) + `="([^"]*)"`).FindStringSubmatch(tag)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
 // guardRe matches the message nbplot's guard writes into a chart's container when echarts is
 // missing (the guard's own script text, also in the DOM, does not match: it is not inside the div).
 var guardRe = regexp.MustCompile(`id="[A-Za-z0-9_]+"[^>]*>\s*<pre[^>]*>nbplot: echarts is not loaded`)
@@ -127,6 +160,11 @@ func TestPublishedChartsDrawn(t *testing.T) {
 			}
 			if n := guardShown(dom); n > 0 {
 				t.Errorf("%s: the nbplot guard reports echarts missing in %d charts", p, n)
+			}
+			for id, n := range timelines(string(src)) {
+				if got, _ := attr(dom, id, "data-nbplot-timeline"); got != n {
+					t.Errorf("%s: timeline chart %s: echarts holds %q frames, the page %s", p, id, got, n)
+				}
 			}
 		})
 	}
@@ -199,5 +237,64 @@ func TestNegativeControl(t *testing.T) {
 	t.Logf("%d pixels drawn by echarts", diff)
 	if diff < 5000 {
 		t.Errorf("only %d pixels differ with and without echarts: the charts drew (almost) nothing", diff)
+	}
+}
+
+// slideJS, appended to a copy of a page, moves every timeline chart to its last frame the way the
+// slider does (echarts' timelineChange action) and records on the chart's element whether the
+// frame's label and its first series changed while the static series stayed.
+const slideJS = `<script>
+document.querySelectorAll("[data-nbplot-frames]").forEach(function (el) {
+  var inst = echarts.getInstanceByDom(el), n = +el.getAttribute("data-nbplot-frames");
+  var a = inst.getOption(), label = a.title[0].subtext, data = JSON.stringify(a.series[0].data);
+  var rest = JSON.stringify(a.series.slice(1).map(function (s) { return s.data; }));
+  inst.dispatchAction({type: "timelineChange", currentIndex: n - 1});
+  var b = inst.getOption(), res = [];
+  if (b.timeline[0].currentIndex !== n - 1) res.push("index " + b.timeline[0].currentIndex);
+  if (b.title[0].subtext === label) res.push("label unchanged");
+  if (JSON.stringify(b.series[0].data) === data) res.push("data unchanged");
+  if (b.series.length !== a.series.length) res.push(b.series.length + " series, was " + a.series.length);
+  else if (n > 1 && JSON.stringify(b.series.slice(1).map(function (s) { return s.data; })) !== rest) res.push("static series changed");
+  el.setAttribute("data-test-slide", res.length ? res.join("; ") : "ok");
+});
+</script>
+`
+
+// TestTimelineSlides checks, offline, that every timeline chart of the published pages switches
+// frames: its label and curve change, its static series stay. The -timeline notebook must hold one.
+func TestTimelineSlides(t *testing.T) {
+	bin := chromium(t)
+	pages, _ := filepath.Glob(filepath.Join(*site, "*.html"))
+	var found bool
+	for _, p := range pages {
+		name := strings.TrimSuffix(filepath.Base(p), ".html")
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tls := timelines(string(src))
+		if len(tls) == 0 {
+			continue
+		}
+		found = found || name == *slider
+		t.Run(name, func(t *testing.T) {
+			i := bytes.LastIndex(src, []byte("</body>"))
+			if i < 0 {
+				t.Fatalf("%s has no </body>", p)
+			}
+			page := filepath.Join(t.TempDir(), "slide.html")
+			if err := os.WriteFile(page, append(append(append([]byte(nil), src[:i]...), slideJS...), src[i:]...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dom := string(run(t, bin, page, "--dump-dom"))
+			for id := range tls {
+				if got, ok := attr(dom, id, "data-test-slide"); got != "ok" {
+					t.Errorf("%s: timeline chart %s did not slide to its last frame: %q (present %v)", p, id, got, ok)
+				}
+			}
+		})
+	}
+	if !found {
+		t.Fatalf("no %s.html with a timeline chart under %s: publish the notebooks first", *slider, *site)
 	}
 }
