@@ -46,7 +46,7 @@ func run(args []string) error {
 	lr := fs.Float64("lr", 1e-4, "Adam learning rate (paper: 1e-4)")
 	every := fs.Int("every", 500, "checkpoint every so many steps")
 	seed := fs.Uint64("seed", 1, "seed of data order, noise and initialisation")
-	conv := fs.String("conv", "im2col", "convolution: im2col (CPU) or native (GPU/cuDNN)")
+	conv := fs.String("conv", "auto", "convolution: auto (grid on CPU, native on XLA), grid, native or im2col")
 	L := fs.Int("L", 1000, "number of diffusion steps (1000 = the paper's schedule; fewer = ddpm.ScaledSchedule)")
 	quiet := fs.Bool("quiet", false, "no progress bar; print one line per checkpoint")
 	if err := fs.Parse(args); err != nil {
@@ -75,12 +75,16 @@ func run(args []string) error {
 	}
 	cfg = cfg.WithSeed(int64(*seed))
 	switch *conv {
+	case "auto":
+		cfg.Conv = unet.Auto
+	case "grid":
+		cfg.Conv = unet.Grid
 	case "im2col":
 		cfg.Conv = unet.Im2Col
 	case "native":
 		cfg.Conv = unet.Native
 	default:
-		return fmt.Errorf("-conv %q: want im2col or native", *conv)
+		return fmt.Errorf("-conv %q: want auto, grid, native or im2col", *conv)
 	}
 	d, err := ddpm.NewData(ds.X, ds.N, ds.H, ds.W, ds.C)
 	if err != nil {

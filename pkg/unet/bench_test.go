@@ -16,7 +16,7 @@ import (
 // (gradient of the sum of squares w.r.t. input and kernel), 3×3, [16, 32, 32, 32] → 32 channels.
 func BenchmarkConv(b *testing.B) {
 	be := testBackend()
-	for _, impl := range []ConvImpl{Im2Col, ShiftSum, Native} {
+	for _, impl := range []ConvImpl{Grid, Im2Col, ShiftSum, Native} {
 		b.Run(impl.String(), func(b *testing.B) {
 			store := model.NewStore()
 			e := model.MustNewExec(be, store, func(scope *model.Scope, x *Node) []*Node {
@@ -42,7 +42,7 @@ func BenchmarkConv(b *testing.B) {
 // in PyTorch eager).
 func BenchmarkTrainStep(b *testing.B) {
 	be := testBackend()
-	for _, impl := range []ConvImpl{Im2Col, ShiftSum} {
+	for _, impl := range []ConvImpl{Grid, Im2Col} {
 		b.Run(fmt.Sprintf("small-b16-%s", impl), func(b *testing.B) {
 			m, err := New(Small(32, 1).WithConv(impl))
 			if err != nil {
@@ -105,4 +105,29 @@ func BenchmarkTrainStepGPU(b *testing.B) {
 		_ = out[0].Value() // wait for the device
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
+
+// BenchmarkEps times one network evaluation (no gradient: a sampling step) of the Small U-Net
+// at batch 64 on 32×32×1 images.
+func BenchmarkEps(b *testing.B) {
+	be := testBackend()
+	for _, impl := range []ConvImpl{Grid, Im2Col} {
+		b.Run(fmt.Sprintf("small-b64-%s", impl), func(b *testing.B) {
+			m, err := New(Small(32, 1).WithConv(impl))
+			if err != nil {
+				b.Fatal(err)
+			}
+			store := model.NewStore()
+			e := model.MustNewExec(be, store, func(scope *model.Scope, x, steps *Node) *Node {
+				return m.Eps(scope.In(Scope), x, steps)
+			})
+			x, _ := randTensor(1, 64, 32, 32, 1)
+			steps := tensors.FromFlatDataAndDimensions(make([]float32, 64), 64)
+			e.MustCall(x, steps)
+			b.ResetTimer()
+			for range b.N {
+				e.MustCall(x, steps)
+			}
+		})
+	}
 }

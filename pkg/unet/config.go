@@ -28,7 +28,8 @@ type Config struct {
 	Attention []int
 	// Groups is the number of GroupNorm groups; it must divide every channel width.
 	Groups int
-	// Conv selects the convolution implementation (Im2Col on CPU, Native on GPU).
+	// Conv selects the convolution implementation; Auto (the default) picks Grid on the
+	// pure-Go CPU backend and Native on XLA/GPU. It does not change the parameters.
 	Conv ConvImpl
 	// Seed seeds the parameter initialisation.
 	Seed int64
@@ -43,7 +44,7 @@ type Config struct {
 // (which, with widths 128·(1, 2, 2, 2) and attention at 16 pixels only, gives their 35.7 M).
 func Paper(imageSize, channels int) Config {
 	return Config{ImageSize: imageSize, Channels: channels, Base: 64, Mults: []int{1, 2, 4, 4},
-		ResBlocks: 2, Attention: []int{1, 2}, Groups: 32, Conv: Im2Col, Seed: 1}
+		ResBlocks: 2, Attention: []int{1, 2}, Groups: 32, Conv: Auto, Seed: 1}
 }
 
 // Small returns a CPU-sized configuration with the same layout as Paper (four levels, two
@@ -51,14 +52,14 @@ func Paper(imageSize, channels int) Config {
 // for 32×32×1. It is the net of the CPU speed comparison with PyTorch (bench/unet).
 func Small(imageSize, channels int) Config {
 	return Config{ImageSize: imageSize, Channels: channels, Base: 24, Mults: []int{1, 1, 2, 2},
-		ResBlocks: 2, Attention: []int{1, 2}, Groups: 8, Conv: Im2Col, Seed: 1}
+		ResBlocks: 2, Attention: []int{1, 2}, Groups: 8, Conv: Auto, Seed: 1}
 }
 
 // Tiny returns a test-sized configuration: four levels of widths 8·(1, 1, 2, 2), one residual
 // block per level, attention at levels 1 and 2, 4 groups (78,961 parameters for 32×32×1).
 func Tiny(imageSize, channels int) Config {
 	return Config{ImageSize: imageSize, Channels: channels, Base: 8, Mults: []int{1, 1, 2, 2},
-		ResBlocks: 1, Attention: []int{1, 2}, Groups: 4, Conv: Im2Col, Seed: 1}
+		ResBlocks: 1, Attention: []int{1, 2}, Groups: 4, Conv: Auto, Seed: 1}
 }
 
 // WithBase returns a copy with base width c.

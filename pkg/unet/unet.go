@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/diffregimes/diffregimes/pkg/vjp"
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -51,41 +52,45 @@ func (m *Model) Eps(scope *model.Scope, x, steps *Node) *Node {
 	temb = dense(scope.In("time_dense_0"), temb, td)
 	temb = dense(scope.In("time_dense_1"), silu(temb), td)
 
-	h := Conv2D(scope.In("conv_in"), x, cfg.Base, 3, 1, cfg.Conv)
+	lay := layoutOf(cfg, x)
+	conv := func(s *model.Scope, x *Node, cout, stride int) *Node {
+		return lay.conv(s, x, cout, 3, stride, cfg.Conv, heStd(9*lay.channels(x)))
+	}
+	h := conv(scope.In("conv_in"), lay.in(x), cfg.Base, 1)
 	skips := []*Node{h}
 	for l, m := range cfg.Mults {
 		for r := range cfg.ResBlocks {
-			h = resBlock(scope.In("down_%d_res_%d", l, r), cfg, h, temb, cfg.Base*m)
+			h = resBlock(scope.In("down_%d_res_%d", l, r), cfg, lay, h, temb, cfg.Base*m)
 			if cfg.hasAttention(l) {
-				h = attention(scope.In("down_%d_attn_%d", l, r), cfg, h)
+				h = attention(scope.In("down_%d_attn_%d", l, r), cfg, lay, h)
 			}
 			skips = append(skips, h)
 		}
 		if l < cfg.Levels()-1 {
-			h = Conv2D(scope.In("down_%d_downsample", l), h, h.Shape().Dim(3), 3, 2, cfg.Conv)
+			h = conv(scope.In("down_%d_downsample", l), h, lay.channels(h), 2)
 			skips = append(skips, h)
 		}
 	}
-	ch := h.Shape().Dim(3)
-	h = resBlock(scope.In("mid_res_0"), cfg, h, temb, ch)
-	h = attention(scope.In("mid_attn"), cfg, h)
-	h = resBlock(scope.In("mid_res_1"), cfg, h, temb, ch)
+	ch := lay.channels(h)
+	h = resBlock(scope.In("mid_res_0"), cfg, lay, h, temb, ch)
+	h = attention(scope.In("mid_attn"), cfg, lay, h)
+	h = resBlock(scope.In("mid_res_1"), cfg, lay, h, temb, ch)
 	for l := cfg.Levels() - 1; l >= 0; l-- {
 		for r := range cfg.ResBlocks + 1 {
 			s := skips[len(skips)-1]
 			skips = skips[:len(skips)-1]
-			h = Concatenate([]*Node{h, s}, 3)
-			h = resBlock(scope.In("up_%d_res_%d", l, r), cfg, h, temb, cfg.Base*cfg.Mults[l])
+			h = lay.concat(h, s)
+			h = resBlock(scope.In("up_%d_res_%d", l, r), cfg, lay, h, temb, cfg.Base*cfg.Mults[l])
 			if cfg.hasAttention(l) {
-				h = attention(scope.In("up_%d_attn_%d", l, r), cfg, h)
+				h = attention(scope.In("up_%d_attn_%d", l, r), cfg, lay, h)
 			}
 		}
 		if l > 0 {
-			h = Conv2D(scope.In("up_%d_upsample", l), upsample2(h), h.Shape().Dim(3), 3, 1, cfg.Conv)
+			h = conv(scope.In("up_%d_upsample", l), lay.upsample2(h), lay.channels(h), 1)
 		}
 	}
-	h = silu(GroupNorm(scope.In("norm_out"), h).Groups(cfg.Groups).Done())
-	return conv2D(scope.In("conv_out"), h, cfg.Channels, 3, 1, cfg.Conv, 0)
+	h = lay.silu(lay.groupNorm(scope.In("norm_out"), h, cfg.Groups))
+	return lay.out(lay.conv(scope.In("conv_out"), h, cfg.Channels, 3, 1, cfg.Conv, 0))
 }
 
 // CheckInput returns an error when an input of dimensions dims = [b, H, W, C] does not fit cfg:
@@ -126,24 +131,23 @@ func TimeEmbedding(steps *Node, dim int) *Node {
 
 // resBlock is the DDPM residual block: GN → SiLU → conv3 → + dense(SiLU(temb)) → GN → SiLU →
 // conv3 (zero-initialised), plus the input (through a 1×1 conv when the width changes).
-func resBlock(scope *model.Scope, cfg Config, x, temb *Node, cout int) *Node {
-	bsz := x.Shape().Dim(0)
-	h := silu(GroupNorm(scope.In("norm_0"), x).Groups(cfg.Groups).Done())
-	h = Conv2D(scope.In("conv_0"), h, cout, 3, 1, cfg.Conv)
-	t := dense(scope.In("time"), silu(temb), cout)
-	h = Add(h, Reshape(t, bsz, 1, 1, cout))
-	h = silu(GroupNorm(scope.In("norm_1"), h).Groups(cfg.Groups).Done())
-	h = conv2D(scope.In("conv_1"), h, cout, 3, 1, cfg.Conv, 0)
-	if x.Shape().Dim(3) != cout {
-		x = Conv2D(scope.In("skip"), x, cout, 1, 1, cfg.Conv)
+func resBlock(scope *model.Scope, cfg Config, lay layout, x, temb *Node, cout int) *Node {
+	h := lay.silu(lay.groupNorm(scope.In("norm_0"), x, cfg.Groups))
+	h = lay.conv(scope.In("conv_0"), h, cout, 3, 1, cfg.Conv, heStd(9*lay.channels(h)))
+	h = lay.addPerExample(h, dense(scope.In("time"), silu(temb), cout))
+	h = lay.silu(lay.groupNorm(scope.In("norm_1"), h, cfg.Groups))
+	h = lay.conv(scope.In("conv_1"), h, cout, 3, 1, cfg.Conv, 0)
+	if lay.channels(x) != cout {
+		x = lay.conv(scope.In("skip"), x, cout, 1, 1, cfg.Conv, heStd(lay.channels(x)))
 	}
 	return Add(x, h)
 }
 
 // attention is single-head self-attention over the H·W pixels with a residual connection:
 // x + proj(softmax(q kᵀ/√C) v), with q, k, v linear maps of GroupNorm(x) and proj
-// zero-initialised.
-func attention(scope *model.Scope, cfg Config, x *Node) *Node {
+// zero-initialised. It runs channels last (it is applied at the two coarse levels only).
+func attention(scope *model.Scope, cfg Config, lay layout, x *Node) *Node {
+	x = lay.out(x)
 	s := x.Shape()
 	bsz, h, w, c := s.Dim(0), s.Dim(1), s.Dim(2), s.Dim(3)
 	n := h * w
@@ -152,10 +156,15 @@ func attention(scope *model.Scope, cfg Config, x *Node) *Node {
 	q := Reshape(dense(scope.In("q"), flat, c), bsz, n, c)
 	k := Reshape(dense(scope.In("k"), flat, c), bsz, n, c)
 	v := Reshape(dense(scope.In("v"), flat, c), bsz, n, c)
-	logits := MulScalar(Einsum("bnc,bmc->bnm", q, k), 1/math.Sqrt(float64(c)))
-	a := Einsum("bnm,bmc->bnc", Softmax(logits, 2), v)
+	var a *Node
+	if lay.cf {
+		a = attend(q, k, v, 1/math.Sqrt(float64(c)))
+	} else {
+		logits := MulScalar(Einsum("bnc,bmc->bnm", q, k), 1/math.Sqrt(float64(c)))
+		a = Einsum("bnm,bmc->bnc", Softmax(logits, 2), v)
+	}
 	out := denseInit(scope.In("proj"), Reshape(a, bsz*n, c), c, 0)
-	return Add(x, Reshape(out, bsz, h, w, c))
+	return lay.in(Add(x, Reshape(out, bsz, h, w, c)))
 }
 
 // dense is an affine map of the last axis of x [rows, cin] to cout.
@@ -168,7 +177,7 @@ func denseInit(scope *model.Scope, x *Node, cout int, std float64) *Node {
 	cin := x.Shape().Dim(x.Rank() - 1)
 	w := param(scope, x.Graph(), "weights", 0, std, cin, cout)
 	b := param(scope, x.Graph(), "biases", 0, 0, cout)
-	return Add(Dot(x, w).Product(), Reshape(b, 1, cout))
+	return Add(vjp.MatMul(x, w), Reshape(b, 1, cout))
 }
 
 // upsample2 doubles H and W by nearest-neighbour repetition: [b,H,W,C] → [b,2H,2W,C].

@@ -54,16 +54,17 @@ func convRef(x, w []float32, b, h, wd, ci, co, k, s int) []float64 {
 	return out
 }
 
-// TestConvImplementationsAgree compares the im2col and native convolutions with a plain-Go
-// loop (forward), and with each other (gradients w.r.t. input and kernel).
+// TestConvImplementationsAgree compares every convolution with a plain-Go loop (forward), and
+// their gradients w.r.t. input and kernel with the native one's (gomlx autodiff of ConvGeneral).
 func TestConvImplementationsAgree(t *testing.T) {
 	be := testBackend()
-	for _, tc := range []struct{ k, s, h int }{{3, 1, 6}, {3, 2, 6}, {1, 1, 4}, {3, 2, 5}} {
+	impls := []ConvImpl{Native, Im2Col, ShiftSum, Grid}
+	for _, tc := range []struct{ k, s, h, w int }{{3, 1, 6, 6}, {3, 2, 6, 6}, {1, 1, 4, 4}, {3, 2, 5, 5}, {3, 1, 5, 7}, {3, 2, 7, 4}, {1, 2, 5, 6}, {3, 1, 1, 1}} {
 		const b, ci, co = 2, 3, 4
-		xT, x := randTensor(uint64(tc.k*10+tc.s), b, tc.h, tc.h, ci)
+		xT, x := randTensor(uint64(tc.k*10+tc.s+tc.w), b, tc.h, tc.w, ci)
 		wT, w := randTensor(99, tc.k, tc.k, ci, co)
-		var outs [3][]*tensors.Tensor
-		for i, impl := range []ConvImpl{Im2Col, Native, ShiftSum} {
+		outs := make([][]*tensors.Tensor, len(impls))
+		for i, impl := range impls {
 			store := model.NewStore()
 			if _, err := store.RootScope().In("c").CreateVariable("weights", wT); err != nil {
 				t.Fatal(err)
@@ -76,25 +77,25 @@ func TestConvImplementationsAgree(t *testing.T) {
 			})
 			outs[i] = e.MustCall(xT)
 		}
-		ref := convRef(x, w, b, tc.h, tc.h, ci, co, tc.k, tc.s)
-		for i, name := range []string{"im2col", "native", "shiftsum"} {
+		ref := convRef(x, w, b, tc.h, tc.w, ci, co, tc.k, tc.s)
+		for i, impl := range impls {
 			got := tensors.MustCopyFlatData[float32](outs[i][0])
 			if len(got) != len(ref) {
-				t.Fatalf("k=%d s=%d %s: %d outputs, want %d", tc.k, tc.s, name, len(got), len(ref))
+				t.Fatalf("%+v %s: %d outputs, want %d", tc, impl, len(got), len(ref))
 			}
 			for j := range ref {
 				if math.Abs(float64(got[j])-ref[j]) > 1e-4*(1+math.Abs(ref[j])) {
-					t.Fatalf("k=%d s=%d %s: y[%d] = %v, loop %v", tc.k, tc.s, name, j, got[j], ref[j])
+					t.Fatalf("%+v %s: y[%d] = %v, loop %v", tc, impl, j, got[j], ref[j])
 				}
 			}
 		}
 		for g := 1; g <= 2; g++ {
-			n := tensors.MustCopyFlatData[float32](outs[1][g])
-			for _, o := range []int{0, 2} {
+			n := tensors.MustCopyFlatData[float32](outs[0][g])
+			for o := 1; o < len(impls); o++ {
 				a := tensors.MustCopyFlatData[float32](outs[o][g])
 				for j := range a {
 					if math.Abs(float64(a[j]-n[j])) > 1e-3*(1+math.Abs(float64(n[j]))) {
-						t.Fatalf("k=%d s=%d gradient %d [%d]: impl %d %v, native %v", tc.k, tc.s, g, j, o, a[j], n[j])
+						t.Fatalf("%+v gradient %d [%d]: %s %v, native %v", tc, g, j, impls[o], a[j], n[j])
 					}
 				}
 			}
@@ -210,4 +211,67 @@ func TestInitIsSeeded(t *testing.T) {
 	if !same || !diff {
 		t.Errorf("seeded init: same seed identical %v, other seed different %v", same, diff)
 	}
+}
+
+// TestLayoutsAgree runs the same network (same random parameters, no zero-initialised layer
+// left) with channels-first Grid convolutions and hand-written gradients, and with channels-last
+// Im2Col convolutions and gomlx autodiff: outputs and the gradients of every parameter agree.
+func TestLayoutsAgree(t *testing.T) {
+	be := testBackend()
+	cfg := Tiny(16, 2).WithResBlocks(2)
+	x, _ := randTensor(5, 2, 16, 16, 2)
+	target, _ := randTensor(6, 2, 16, 16, 2)
+	steps := []float32{3, 800}
+	base := model.NewStore()
+	var paths []string
+	run := func(store *model.Store, impl ConvImpl) []*tensors.Tensor {
+		m, err := New(cfg.WithConv(impl))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := model.MustNewExec(be, store, func(scope *model.Scope, x, s, target *Node) []*Node {
+			eps := m.Eps(scope.In(Scope), x, s)
+			if paths == nil {
+				return []*Node{eps}
+			}
+			loss := ReduceAllSum(Mul(eps, target))
+			vars := make([]*Node, len(paths))
+			for i, p := range paths {
+				vars[i] = store.GetVariable(p).NodeValue(x.Graph())
+			}
+			return append([]*Node{eps}, Gradient(loss, vars...)...)
+		})
+		return e.MustCall(x, steps, target)
+	}
+	run(base, Im2Col) // creates the parameters
+	for v := range base.IterVariables() {
+		r, _ := randTensor(uint64(len(paths)+10), v.Shape().Dimensions...)
+		flat := tensors.MustCopyFlatData[float32](r)
+		for i := range flat {
+			flat[i] *= 0.3
+		}
+		v.MustSetValue(tensors.FromFlatDataAndDimensions(flat, v.Shape().Dimensions...))
+		paths = append(paths, v.Path())
+	}
+	other, err := base.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := run(base, Im2Col), run(other, Grid)
+	for i := range want {
+		name := "eps"
+		if i > 0 {
+			name = "∂" + paths[i-1]
+		}
+		w, g := tensors.MustCopyFlatData[float32](want[i]), tensors.MustCopyFlatData[float32](got[i])
+		var worst, scale float64
+		for j := range w {
+			worst = max(worst, math.Abs(float64(w[j]-g[j])))
+			scale = max(scale, math.Abs(float64(w[j])))
+		}
+		if worst > 1e-4*max(scale, 1e-2) { // the floor: ∂ of the key biases is exactly 0 (softmax shift invariance)
+			t.Errorf("%s: max |grid − im2col| = %.3g (scale %.3g)", name, worst, scale)
+		}
+	}
+	t.Logf("%d parameter gradients compared", len(paths))
 }
