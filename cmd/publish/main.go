@@ -207,6 +207,10 @@ var (
 	blankRe = regexp.MustCompile(`\n\s*\n+`)
 )
 
+// plainTitle drops the $ delimiters of inline TeX from a heading: the index is plain HTML
+// without MathJax ("The potential $V(q,t)$" → "The potential V(q,t)").
+func plainTitle(s string) string { return strings.ReplaceAll(s, "$", "") }
+
 // inspect returns the notebook's title and a description of its first failing cell ("" if none).
 func inspect(path string) (title, cellErr string, err error) {
 	b, err := os.ReadFile(path)
@@ -223,7 +227,7 @@ func inspect(path string) (title, cellErr string, err error) {
 		if c.CellType == "markdown" && title == "" {
 			for _, l := range strings.Split(src, "\n") {
 				if strings.HasPrefix(l, "#") {
-					title = strings.TrimSpace(strings.TrimLeft(l, "#"))
+					title = plainTitle(strings.TrimSpace(strings.TrimLeft(l, "#")))
 					break
 				}
 			}

@@ -107,3 +107,9 @@ func TestFailingNotebookStillPublished(t *testing.T) {
 		t.Errorf("failed notebook not published: %v", err)
 	}
 }
+
+func TestPlainTitle(t *testing.T) {
+	if got := plainTitle("12 · The potential $V(q,t)$: how"); got != "12 · The potential V(q,t): how" {
+		t.Errorf("plainTitle: %q", got)
+	}
+}
