@@ -7,7 +7,6 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"slices"
 
-	"github.com/diffregimes/diffregimes/pkg/vjp"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/ml/model"
@@ -96,7 +95,9 @@ func conv2D(scope *model.Scope, x *Node, cout, k, stride int, impl ConvImpl, std
 	case ShiftSum:
 		y = convIm2Col(x, w, k, stride, true)
 	case Grid:
-		y = convGrid(x, w, k, stride)
+		// Channels first inside (see convGridCF), so the bias is added there.
+		cf := convGridCF(TransposeAllAxes(x, 3, 0, 1, 2), w, b, k, stride)
+		return TransposeAllAxes(cf, 1, 2, 3, 0)
 	default:
 		y = convIm2Col(x, w, k, stride, false)
 	}
@@ -166,79 +167,4 @@ func padZeros(x *Node, axis, lo, hi int) *Node {
 		return x
 	}
 	return Concatenate(parts, axis)
-}
-
-// convGrid computes the convolution of x [b,H,W,Cin] with w [k,k,Cin,Cout] (padding (k-1)/2,
-// stride s) on the padded grid: with Xp the image zero-padded by p = (k-1)/2 and flattened to
-// rows r = (b·Hp + i)·Wp + j, the window of output (i, j) at offset (dy, dx) is row
-// r + dy·Wp + dx, so each of the k² patch columns is Xp shifted by whole rows, which Pad does
-// with block copies. The product is computed at every grid row and one strided Slice keeps
-// the valid outputs. The gradients are the same construction run backwards (∂x is the
-// convolution of the gradient with the transposed kernel, ∂w one matmul with the patch
-// matrix), so autodiff's element-wise Slice/Transpose copies never appear.
-func convGrid(x, w *Node, k, stride int) *Node {
-	s := x.Shape()
-	bsz, h, wd, cin := s.Dim(0), s.Dim(1), s.Dim(2), s.Dim(3)
-	cout := w.Shape().Dim(3)
-	if k == 1 && stride == 1 {
-		y := vjp.MatMul(Reshape(x, bsz*h*wd, cin), Reshape(w, cin, cout))
-		return Reshape(y, bsz, h, wd, cout)
-	}
-	p := (k - 1) / 2
-	hp, wp := h+2*p, wd+2*p
-	oh, ow := (h-1)/stride+1, (wd-1)/stride+1
-	rows := bsz * hp * wp      // the padded grid
-	ext := (bsz + 1) * hp * wp // the grid plus one image of slack, so crops are one Slice
-	shift := 2 * p * (wp + 1)  // the largest row offset, (k-1)·Wp + (k-1)
-	offsets := make([]int, 0, k*k)
-	for dy := range k {
-		for dx := range k {
-			offsets = append(offsets, dy*wp+dx)
-		}
-	}
-	// shifted returns the k² copies of flat [rows, c] placed at row start(off) in [ext, c],
-	// side by side: [ext, k²·c].
-	shifted := func(flat *Node, start func(off int) int) *Node {
-		zero := ScalarZero(flat.Graph(), flat.DType())
-		parts := make([]*Node, len(offsets))
-		for i, off := range offsets {
-			a := start(off)
-			parts[i] = Pad(flat, zero, compute.PadAxis{Start: a, End: ext - rows - a}, compute.PadAxis{})
-		}
-		if len(parts) == 1 {
-			return parts[0]
-		}
-		return Concatenate(parts, 1)
-	}
-	pad := func(v *Node, axes ...compute.PadAxis) *Node { return Pad(v, ScalarZero(v.Graph(), v.DType()), axes...) }
-	// spread places v [.., oh, ow, ..] (axes ha, ha+1) at rows lo + i·stride of a length-n axis.
-	spread := func(lo, o, n int) compute.PadAxis {
-		return compute.PadAxis{Start: lo, End: n - lo - (o-1)*stride - 1, Interior: stride - 1}
-	}
-	return vjp.Custom([]*Node{x, w}, func(in []*Node) (*Node, vjp.Backward) {
-		x, w := in[0], in[1]
-		xp := pad(x, compute.PadAxis{}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{})
-		// Column block o at row q' holds Xp[q' - shift + offset_o]: output row r sits at q' = r + shift.
-		cols := shifted(Reshape(xp, rows, cin), func(off int) int { return shift - off })
-		wf := Reshape(w, k*k*cin, cout)
-		y := DotGeneral(cols, []int{1}, nil, wf, []int{0}, nil)
-		// Row r + shift = (b·Hp + i + 2p)·Wp + j + 2p.
-		y = Slice(Reshape(y, bsz+1, hp, wp, cout), AxisRange(0, bsz),
-			AxisRange(2*p, 2*p+h).Stride(stride), AxisRange(2*p, 2*p+wd).Stride(stride), AxisRange())
-		return y, func(v *Node) []*Node {
-			// ∂w = colsᵀ·v with v laid out like y's rows; transposing v (Cout wide) is the cheap side.
-			vt := pad(TransposeAllAxes(v, 3, 0, 1, 2), compute.PadAxis{}, compute.PadAxis{End: 1},
-				spread(2*p, oh, hp), spread(2*p, ow, wp))
-			dwt := DotGeneral(Reshape(vt, cout, ext), []int{1}, nil, cols, []int{0}, nil) // [Cout, k²Cin]
-			dw := Reshape(TransposeAllAxes(dwt, 1, 0), k, k, cin, cout)
-			// ∂Xp[r] = Σ_o V[r - offset_o]·W_oᵀ, V the gradient at the grid rows of the outputs.
-			vg := pad(v, compute.PadAxis{}, spread(0, oh, hp), spread(0, ow, wp), compute.PadAxis{})
-			vcols := shifted(Reshape(vg, rows, cout), func(off int) int { return off })
-			wt := Reshape(TransposeAllAxes(w, 0, 1, 3, 2), k*k*cout, cin)
-			dxp := DotGeneral(vcols, []int{1}, nil, wt, []int{0}, nil)
-			dx := Slice(Reshape(dxp, bsz+1, hp, wp, cin), AxisRange(0, bsz),
-				AxisRange(p, p+h), AxisRange(p, p+wd), AxisRange())
-			return []*Node{dx, dw}
-		}
-	})
 }

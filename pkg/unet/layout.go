@@ -110,12 +110,15 @@ func (l layout) groupNorm(scope *model.Scope, x *Node, groups int) *Node {
 	return groupNormCF(x, gamma, beta, groups, 1e-5)
 }
 
-// convGridCF is convGrid plus the bias b [Cout] for channels-first x [Cin, b, H, W] →
-// [Cout, b, oh, ow], with w [k, k, Cin, Cout]. On the flattened padded grid Xp [Cin, rows] the k² patch rows are Xp
-// shifted along its last axis (block-copy Pads), stacked into [k²·Cin, ext] by one
-// concatenation of whole blocks; y = W₂·cols with W₂ [Cout, k²·Cin], cropped by one Slice. The
-// gradients: ∂W₂ = v·colsᵀ (both operands already [·, ext]), and ∂x the same construction on the
-// gradient with the transposed kernel.
+// convGridCF is the Grid convolution (padding (k-1)/2, stride 1 or 2) plus the bias b [Cout]
+// of channels-first x [Cin, b, H, W], with w [k, k, Cin, Cout]: [Cout, b, oh, ow]. With Xp the
+// image zero-padded by p = (k-1)/2 and flattened to columns r = (b·Hp + i)·Wp + j, the window of
+// output (i, j) at offset (dy, dx) is column r + dy·Wp + dx, so each of the k² patch rows is Xp
+// shifted along its columns: all k² copies are made by one concatenation of long runs (zero
+// blocks between them), y = W₂·cols with W₂ [Cout, k²·Cin] is computed at every grid column, and
+// one strided Slice keeps the outputs. The gradients: ∂W₂ = v·colsᵀ (both operands already
+// [·, columns], no transpose), and ∂x the same construction run on the gradient with the
+// transposed kernel, cropped once.
 func convGridCF(x, w, bias *Node, k, stride int) *Node {
 	s := x.Shape()
 	cin, bsz, h, wd := s.Dim(0), s.Dim(1), s.Dim(2), s.Dim(3)

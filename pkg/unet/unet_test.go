@@ -275,3 +275,13 @@ func TestLayoutsAgree(t *testing.T) {
 	}
 	t.Logf("%d parameter gradients compared", len(paths))
 }
+
+// TestConvFor: Auto resolves to Grid on the pure-Go backend (Native on XLA, by backend name).
+func TestConvFor(t *testing.T) {
+	if got := ConvFor(testBackend()); got != Grid {
+		t.Errorf("ConvFor(%s) = %s, want grid", testBackend().Name(), got)
+	}
+	if got := ConvFor(nil); got != Grid {
+		t.Errorf("ConvFor(nil) = %s, want grid", got)
+	}
+}
