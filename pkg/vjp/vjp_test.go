@@ -1,11 +1,14 @@
 package vjp
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/diffregimes/diffregimes/pkg/backend"
+	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -118,4 +121,30 @@ func TestSumRows(t *testing.T) {
 		return []*graph.Node{SumRows(x), graph.ReduceSum(x, 1)}
 	}, x)
 	maxDiff(t, "row sums", out[0], out[1], 1e-5)
+}
+
+// TestPadGradient: the no-op Pad that links Custom's inputs has a gradient (identity, zero for
+// the fill value); a Pad that pads still has none, with an error naming the shapes.
+func TestPadGradient(t *testing.T) {
+	be := backend.MustDefault()
+	x := randTensor(11, 3, 4)
+	out := graph.MustExecOnceN(be, func(x *graph.Node) []*graph.Node {
+		y := graph.Pad(x, graph.ScalarZero(x.Graph(), x.DType()), make([]compute.PadAxis, 2)...)
+		return graph.Gradient(graph.ReduceAllSum(graph.Mul(y, y)), x)
+	}, x)
+	want := graph.MustExecOnce(be, func(x *graph.Node) *graph.Node { return graph.MulScalar(x, 2) }, x)
+	maxDiff(t, "∂ no-op Pad", out[0], want, 1e-6)
+
+	// gomlx's Exec hangs when graph building panics, so build this graph by hand.
+	g := graph.NewGraph(be, "pad")
+	defer g.Finalize()
+	xn := graph.Parameter(g, "x", x.Shape())
+	defer func() {
+		r := recover()
+		if r == nil || !strings.Contains(fmt.Sprint(r), "no gradient is defined for Pad from (Float32)[3, 4] to (Float32)[4, 4]") {
+			t.Errorf("padding Pad: recovered %v, want an error naming the shapes", r)
+		}
+	}()
+	y := graph.Pad(xn, graph.ScalarZero(g, xn.DType()), compute.PadAxis{Start: 1}, compute.PadAxis{})
+	graph.Gradient(graph.ReduceAllSum(y), xn)
 }
