@@ -97,24 +97,26 @@ func run(scale, out string, jobs int, cellTimeout, nbTimeout time.Duration, jupy
 	}
 
 	results := make([]result, len(nbs))
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
 	start := time.Now()
-	for i, nb := range nbs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = publishOne(nb, absOut, scale, cellTimeout, nbTimeout, jupyter)
-			status := "ok"
-			if results[i].Err != "" {
-				status = "FAILED"
-			}
-			fmt.Fprintf(os.Stderr, "publish: %-32s %-6s %6.1fs\n", results[i].Name, status, results[i].Duration.Seconds())
-		}()
+	for _, w := range waves(nbs) {
+		sem := make(chan struct{}, jobs)
+		var wg sync.WaitGroup
+		for _, i := range w {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				results[i] = publishOne(nbs[i], absOut, scale, cellTimeout, nbTimeout, jupyter)
+				status := "ok"
+				if results[i].Err != "" {
+					status = "FAILED"
+				}
+				fmt.Fprintf(os.Stderr, "publish: %-32s %-6s %6.1fs\n", results[i].Name, status, results[i].Duration.Seconds())
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 
 	index := filepath.Join(absOut, "index.html")
 	if err := os.WriteFile(index, []byte(indexPage(results, scale, time.Since(start))), 0o644); err != nil {
@@ -131,6 +133,24 @@ func run(scale, out string, jobs int, cellTimeout, nbTimeout time.Duration, jupy
 		return fmt.Errorf("%d of %d notebooks failed:\n  %s", len(failed), len(results), strings.Join(failed, "\n  "))
 	}
 	return nil
+}
+
+// waves groups the (sorted) notebooks by the first character of their names and returns the
+// groups in order: a group runs after the previous one has finished, so that a notebook may use
+// what an earlier group wrote (the 3x real-data notebooks use the U-Net that 20_train_unet
+// trains). Within a group notebooks run -jobs at a time.
+func waves(nbs []string) [][]int {
+	var out [][]int
+	prev := ""
+	for i, nb := range nbs {
+		key := filepath.Base(nb)[:1]
+		if len(out) == 0 || key != prev {
+			out = append(out, nil)
+			prev = key
+		}
+		out[len(out)-1] = append(out[len(out)-1], i)
+	}
+	return out
 }
 
 // publishOne executes one notebook into out/<name>.ipynb and converts it to out/<name>.html.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,5 +112,13 @@ func TestFailingNotebookStillPublished(t *testing.T) {
 func TestPlainTitle(t *testing.T) {
 	if got := plainTitle("12 · The potential $V(q,t)$: how"); got != "12 · The potential V(q,t): how" {
 		t.Errorf("plainTitle: %q", got)
+	}
+}
+
+func TestWaves(t *testing.T) {
+	got := waves([]string{"n/00_a.ipynb", "n/01_b.ipynb", "n/10_c.ipynb", "n/20_d.ipynb", "n/30_e.ipynb", "n/31_f.ipynb"})
+	want := [][]int{{0, 1}, {2}, {3}, {4, 5}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("waves = %v, want %v", got, want)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
 	"github.com/diffregimes/diffregimes/pkg/ddpm"
+	"github.com/diffregimes/diffregimes/pkg/realdata"
 	"github.com/diffregimes/diffregimes/pkg/unet"
 )
 
@@ -40,7 +41,7 @@ func run(args []string) error {
 	name := fs.String("dataset", datasets.FashionMNISTName, "dataset name when -data is a directory")
 	classes := fs.String("classes", "1,8", "comma-separated classes when -data is a directory")
 	n := fs.Int("n", 10000, "number of training images (balanced over the classes)")
-	out := fs.String("out", "", "checkpoint directory (required); an existing checkpoint is resumed")
+	out := fs.String("out", "", "checkpoint directory; an existing checkpoint is resumed (default: where the real-data\nnotebooks look for route (b), <cache>/ddpm/<dataset>-n<N>)")
 	steps := fs.Int("steps", 1000, "total training steps")
 	batch := fs.Int("batch", 128, "batch size (paper: 128)")
 	lr := fs.Float64("lr", 1e-4, "Adam learning rate (paper: 1e-4)")
@@ -52,12 +53,15 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *data == "" || *out == "" {
-		return errors.New("-data and -out are required")
+	if *data == "" {
+		return errors.New("-data is required")
 	}
 	ds, err := loadData(*data, *name, *classes, *n, *seed)
 	if err != nil {
 		return err
+	}
+	if *out == "" {
+		*out = realdata.DDPMDirFor(ds)
 	}
 	var cfg unet.Config
 	switch *config {

@@ -51,7 +51,7 @@ func TestBadArguments(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-out", "x"}, "-data and -out are required"},
+		{[]string{"-out", "x"}, "-data is required"},
 		{[]string{"-data", "/nonexistent/fmnist", "-out", t.TempDir()}, "no such file"},
 		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-config", "huge", "-dataset", "nosuch"}, ""},
 	} {

@@ -1,6 +1,7 @@
 package realdata
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 
@@ -25,6 +26,9 @@ type CollapseOptions struct {
 	Pairs int
 	// Samples is the number of tracked trajectories for the t̂_C histogram (paper: 4 000).
 	Samples int
+	// DDPMPairs and DDPMSamples, when > 0, replace Pairs and Samples for route (b), whose U-Net
+	// steps cost far more on CPU than those of the exact empirical score.
+	DDPMPairs, DDPMSamples int
 	// EntropyTimes are the times of f^e(t) (entropy.Estimator.ExcessCV); EntropySamples is n'
 	// (paper: 400 000, with the plain estimator).
 	EntropyTimes   []float64
@@ -75,6 +79,10 @@ func Collapse(e *Experiment, opt CollapseOptions) (*CollapseResult, error) {
 	}
 	if opt.ZeroTol == 0 {
 		opt.ZeroTol = ZeroLevel(e.N())
+	}
+	if e.Route == RouteDDPM {
+		opt.Pairs = cmp.Or(opt.DDPMPairs, opt.Pairs)
+		opt.Samples = cmp.Or(opt.DDPMSamples, opt.Samples)
 	}
 	r := &CollapseResult{Label: e.Label(), Route: e.Route, N: e.N(), D: e.D(), Alpha: e.Alpha,
 		TCBar: math.NaN(), TCBarErr: math.NaN(), TCPhiC: math.NaN(), TCEntropy: math.NaN(), ZeroTol: opt.ZeroTol}

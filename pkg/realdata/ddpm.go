@@ -14,19 +14,40 @@ import (
 
 // DDPMEnv names the directory that holds trained DDPM checkpoints for route (b), one
 // subdirectory per dataset and training-set size: $DIFFREGIMES_DDPM/<dataset>-n<N>, e.g.
-// fashion-mnist-n200 (as written by cmd/train -out).
+// fashion-mnist-train-n200 (where cmd/train writes by default, and notebook 20_train_unet).
 const DDPMEnv = "DIFFREGIMES_DDPM"
 
-// FindDDPM returns the checkpoint directory of a DDPM trained on n images of dataset (a
-// datasets name such as "fashion-mnist"): $DIFFREGIMES_DDPM/<dataset>-n<n> if that variable is
-// set, else <datasets.CacheDir()>/ddpm/<dataset>-n<n>; ok is false when there is none.
-func FindDDPM(dataset string, n int) (dir string, ok bool) {
+// ddpmRoots are the directories searched for route (b) checkpoints, in order.
+func ddpmRoots() []string {
 	var roots []string
 	if r := os.Getenv(DDPMEnv); r != "" {
 		roots = append(roots, r)
 	}
-	roots = append(roots, filepath.Join(datasets.CacheDir(), "ddpm"))
-	for _, r := range roots {
+	return append(roots, filepath.Join(datasets.CacheDir(), "ddpm"))
+}
+
+// DDPMDir is where a DDPM trained on n images of dataset is written for route (b) to find
+// it: $DIFFREGIMES_DDPM/<dataset>-n<n> if that variable is set, else
+// <datasets.CacheDir()>/ddpm/<dataset>-n<n> (notebook 20_train_unet writes there).
+func DDPMDir(dataset string, n int) string {
+	return filepath.Join(ddpmRoots()[0], fmt.Sprintf("%s-n%d", dataset, n))
+}
+
+// DDPMDirFor is DDPMDir for the training set ds: where a DDPM trained on it is written for
+// MaybeDDPM to find (its dataset name is the part of ds.Name before "[").
+func DDPMDirFor(ds *datasets.Dataset) string { return DDPMDir(datasetName(ds), ds.N) }
+
+func datasetName(ds *datasets.Dataset) string {
+	name, _, _ := strings.Cut(ds.Name, "[")
+	return name
+}
+
+// FindDDPM returns the checkpoint directory of a DDPM trained on n images of dataset (a
+// datasets name such as "fashion-mnist"): $DIFFREGIMES_DDPM/<dataset>-n<n> if that variable is
+// set and holds one, else <datasets.CacheDir()>/ddpm/<dataset>-n<n>; ok is false when there is
+// none.
+func FindDDPM(dataset string, n int) (dir string, ok bool) {
+	for _, r := range ddpmRoots() {
 		d := filepath.Join(r, fmt.Sprintf("%s-n%d", dataset, n))
 		if _, err := os.Stat(filepath.Join(d, ddpm.CheckpointFile)); err == nil {
 			return d, true
@@ -61,8 +82,7 @@ func MaybeDDPM(b compute.Backend, name string, ds *datasets.Dataset) (*Experimen
 	if ds == nil {
 		return nil, fmt.Errorf("realdata: MaybeDDPM: dataset is nil")
 	}
-	dataset, _, _ := strings.Cut(ds.Name, "[")
-	dir, ok := FindDDPM(dataset, ds.N)
+	dir, ok := FindDDPM(datasetName(ds), ds.N)
 	if !ok {
 		return nil, nil
 	}

@@ -26,8 +26,11 @@ func TestRouteDDPMPlumbing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if dir := DDPMDir("clusters", 16); dir != filepath.Join(root, "clusters-n16") {
+		t.Fatalf("DDPMDir = %s, want it under $%s", dir, DDPMEnv)
+	}
 	tr, err := ddpm.NewTrainer(b, unet.Tiny(8, 1), ddpm.TrainConfig{Batch: 4, LearningRate: 1e-3, Seed: 1},
-		ou.PaperSchedule(), data, filepath.Join(root, "clusters-n16"))
+		ou.PaperSchedule(), data, DDPMDir("clusters", 16))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,14 +48,19 @@ func TestRouteDDPMPlumbing(t *testing.T) {
 		t.Fatalf("route %q, d = %d", e.Route, e.D())
 	}
 	cfg := sde.Config{T: 3, L: 6, K: 3, Seed: 1}
-	if _, err := Speciation(e, clone.SignClass(m), SpeciationOptions{Ratios: []float64{0.5}, Pairs: 4, SDE: cfg}); err != nil {
-		t.Fatal(err)
-	}
-	co, err := Collapse(e, CollapseOptions{Times: []float64{0.5}, Pairs: 4, Samples: 4, SDE: cfg})
+	// Route (b) takes its own sizes where given (DDPMPairs, DDPMSamples).
+	sp, err := Speciation(e, clone.SignClass(m), SpeciationOptions{Ratios: []float64{0.5}, Pairs: 8, DDPMPairs: 4, SDE: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(co.LastChange) != 4 || len(co.PhiC) != 1 {
-		t.Fatalf("collapse result: %d last changes, %d φ_C", len(co.LastChange), len(co.PhiC))
+	if sp.Pairs != 4 {
+		t.Errorf("speciation on route (b) ran %d pairs, want DDPMPairs = 4", sp.Pairs)
+	}
+	co, err := Collapse(e, CollapseOptions{Times: []float64{0.5}, Pairs: 8, Samples: 8, DDPMPairs: 4, DDPMSamples: 4, SDE: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(co.LastChange) != 4 || len(co.PhiC) != 1 || co.Pairs != 4 {
+		t.Fatalf("collapse result: %d last changes, %d φ_C, %v pairs", len(co.LastChange), len(co.PhiC), co.Pairs)
 	}
 }

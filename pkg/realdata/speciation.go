@@ -18,6 +18,9 @@ type SpeciationOptions struct {
 	Ratios []float64
 	// Pairs is the number of clone pairs per time (the paper averages over many).
 	Pairs int
+	// DDPMPairs, when > 0, replaces Pairs for route (b): a step of the trained U-Net costs far
+	// more than one of the exact empirical score on CPU.
+	DDPMPairs int
 	// Batch is the number of trajectories per integrator call (0: clone's default).
 	Batch int
 	// SDE is the backward integrator's configuration (T, L, K, seed).
@@ -63,6 +66,9 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 	}
 	if len(opt.Ratios) == 0 {
 		return nil, fmt.Errorf("realdata: Speciation: Ratios is empty")
+	}
+	if e.Route == RouteDDPM && opt.DDPMPairs > 0 {
+		opt.Pairs = opt.DDPMPairs
 	}
 	in, err := e.Integrator(opt.SDE)
 	if err != nil {
