@@ -26,11 +26,11 @@ type Forward func(inputs []*graph.Node) (out *graph.Node, backward Backward)
 // through a custom-gradient identity created before f's graph, and the output through one
 // created after it. The output's identity records the incoming gradient v (it is visited
 // first) and stops autodiff from entering f; each input's identity, visited later, returns its
-// share of Backward(v). A zero-valued scalar built from one element of every input is added to
-// the output so that autodiff visits the inputs' identities at all; the gradient nodes it
-// produces are unused and dropped by the backend. The scalar joins the output through a Pad
-// that adds no padding (a block copy, several times cheaper than an element-wise Add on the
-// pure-Go backend), for which this package registers a gradient (gomlx defines none for Pad).
+// share of Backward(v). A zero-valued scalar built from one element of every input joins the
+// output so that autodiff visits the inputs' identities at all (the gradient nodes it produces
+// are unused and dropped by the backend): it is the fill value of a Pad that adds no padding,
+// a block copy, several times cheaper than an element-wise Add on the pure-Go backend. This
+// package registers the gradient of such a Pad (gomlx defines none for Pad).
 func Custom(inputs []*graph.Node, f Forward) *graph.Node {
 	if len(inputs) == 0 {
 		panic("vjp.Custom: no inputs")
