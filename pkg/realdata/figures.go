@@ -110,25 +110,40 @@ type Figure5Result struct {
 // DDPM checkpoint exists. A training set whose data is missing is skipped, with the reason.
 func Figure5(b compute.Backend, opt Figure5Options) (*Figure5Result, error) {
 	res := &Figure5Result{}
-	for _, spec := range opt.Specs {
+	err := eachRoute(b, opt.Specs, &res.Skipped, func(e *Experiment) error {
+		r, err := Collapse(e, opt.Collapse)
+		if err == nil {
+			res.Results = append(res.Results, r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// eachRoute loads each training set of specs and calls fn with its route (a) experiment and,
+// where a trained DDPM checkpoint exists, its route (b) one. A training set that cannot be
+// loaded is appended to skipped with the reason.
+func eachRoute(b compute.Backend, specs []datasets.Spec, skipped *[]string, fn func(e *Experiment) error) error {
+	for _, spec := range specs {
 		ds, err := datasets.Load(spec)
 		if err != nil {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s n=%d: %v", DatasetLabel(spec), spec.N, err))
+			*skipped = append(*skipped, fmt.Sprintf("%s n=%d: %v", DatasetLabel(spec), spec.N, err))
 			continue
 		}
 		exps, err := Routes(b, DatasetLabel(spec), ds)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, e := range exps {
-			r, err := Collapse(e, opt.Collapse)
-			if err != nil {
-				return nil, err
+			if err := fn(e); err != nil {
+				return err
 			}
-			res.Results = append(res.Results, r)
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // SamplesResult is one panel of Figures 6-10 and 11: generated samples with their class, and
@@ -282,27 +297,19 @@ type Figure11Result struct {
 // checkpoint exists) and finds their nearest training images.
 func Figure11(b compute.Backend, opt SamplesOptions) (*Figure11Result, error) {
 	res := &Figure11Result{}
-	for _, spec := range opt.Specs {
-		ds, err := datasets.Load(spec)
-		if err != nil {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s n=%d: %v", DatasetLabel(spec), spec.N, err))
-			continue
+	err := eachRoute(b, opt.Specs, &res.Skipped, func(e *Experiment) error {
+		clf := opt.Classifier
+		if clf != nil && clf.Config.Dim() != e.D() {
+			clf = nil // a classifier for another image shape
 		}
-		exps, err := Routes(b, DatasetLabel(spec), ds)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range exps {
-			clf := opt.Classifier
-			if clf != nil && clf.Config.Dim() != e.D() {
-				clf = nil // a classifier for another image shape
-			}
-			p, err := Samples(e, clf, opt.K, opt.Rows, opt.SDE)
-			if err != nil {
-				return nil, err
-			}
+		p, err := Samples(e, clf, opt.K, opt.Rows, opt.SDE)
+		if err == nil {
 			res.Panels = append(res.Panels, p)
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return res, nil
 }
