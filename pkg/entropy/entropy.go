@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/diffregimes/diffregimes/pkg/gmm"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
@@ -160,34 +161,20 @@ func CollapseTime(ts []float64, fe []Estimate) (tC float64, ok bool) {
 	return CollapseTimeAt(ts, fe, 0)
 }
 
-// CollapseTimeAt is CollapseTime read at a level: scanning the times from large to small, the
-// first pair of neighbouring times with fe.Value - fe.Err > level at the larger and <= level
-// at the smaller, linearly interpolated. ok is false when there is none (or len(ts) !=
-// len(fe)). With the small error bars of ExcessCV, f^e decays to 0 from above without
-// crossing it, and its "zero" is read at a level instead, e.g. f^e = log(2)/d, where Z_1
-// equals Z_{2..n} (the midpoint of the finite-d crossover of eq. 9); pass Err = 0 to read
-// the values themselves.
+// CollapseTimeAt is CollapseTime read at a level: the largest time at which fe.Value − fe.Err
+// crosses level, linearly interpolated between neighbouring times (numeric.Crossing). ok is
+// false when there is none (or len(ts) != len(fe)). With the small error bars of ExcessCV,
+// f^e decays to 0 from above without crossing it, and its "zero" is read at a level instead,
+// e.g. f^e = log(2)/d, where Z_1 equals Z_{2..n} (the midpoint of the finite-d crossover of
+// eq. 9); pass Err = 0 to read the values themselves.
 func CollapseTimeAt(ts []float64, fe []Estimate, level float64) (tC float64, ok bool) {
 	if len(ts) != len(fe) {
 		return math.NaN(), false
 	}
-	idx := make([]int, len(ts))
-	for i := range idx {
-		idx[i] = i
+	low := make([]float64, len(fe))
+	for i, e := range fe {
+		low[i] = e.Value - e.Err
 	}
-	// sort indices by decreasing time (insertion sort: the lists are short)
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && ts[idx[j]] > ts[idx[j-1]]; j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
-		}
-	}
-	low := func(i int) float64 { return fe[i].Value - fe[i].Err - level }
-	for k := 1; k < len(idx); k++ {
-		hi, lo := idx[k-1], idx[k]
-		if low(hi) > 0 && low(lo) <= 0 {
-			w := low(hi) / (low(hi) - low(lo))
-			return ts[hi] + w*(ts[lo]-ts[hi]), true
-		}
-	}
-	return math.NaN(), false
+	t, err := numeric.Crossing(ts, low, level)
+	return t, err == nil
 }

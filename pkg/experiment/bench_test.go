@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/diffregimes/diffregimes/pkg/gmm"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/rem"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkCommitment(b *testing.B) {
 // 10 000 q-Langevin trajectories from t = 10 to 0 (1000 steps), recorded 11 times.
 func BenchmarkSimulateQ(b *testing.B) {
 	m := gmm.Mixture{D: 128, Mu: 1, Sigma: 1}
-	ts := Linspace(10, 0, 11)
+	ts := numeric.Linspace(10, 0, 11)
 	for b.Loop() {
 		if _, err := SimulateQ(m, 10000, ts, 0.01, 1); err != nil {
 			b.Fatal(err)

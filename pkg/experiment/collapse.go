@@ -11,6 +11,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/entropy"
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/score"
 )
 
@@ -90,8 +91,8 @@ func ExcessSweep(b compute.Backend, ds []int, n, nPrime int, ts []float64, mu, s
 // Series returns f^e/α as points with their error bars (3 s.e.) and the theory f/α as a line.
 func (c ExcessCurve) Series() []nbplot.Series {
 	return []nbplot.Series{
-		{Name: fmt.Sprintf("f^e/α d=%d", c.D), X: c.T, Y: Scaled(c.Fe, 1/c.Alpha), Err: Scaled(c.Err, 1/c.Alpha), Points: true},
-		{Name: fmt.Sprintf("f/α d=%d (theory)", c.D), X: c.T, Y: Scaled(c.Theory, 1/c.Alpha)},
+		{Name: fmt.Sprintf("f^e/α d=%d", c.D), X: c.T, Y: numeric.Scaled(c.Fe, 1/c.Alpha), Err: numeric.Scaled(c.Err, 1/c.Alpha), Points: true},
+		{Name: fmt.Sprintf("f/α d=%d (theory)", c.D), X: c.T, Y: numeric.Scaled(c.Theory, 1/c.Alpha)},
 	}
 }
 
@@ -120,7 +121,7 @@ func CollapseTable(curves []ExcessCurve) []CollapseRow {
 		if t, ok := entropy.CollapseTime(c.T, est); ok {
 			r.Zero = t
 		}
-		if t, err := LevelCrossing(c.T, c.Fe, math.Ln2/float64(c.D)); err == nil {
+		if t, err := numeric.Crossing(c.T, c.Fe, math.Ln2/float64(c.D)); err == nil {
 			r.Midpoint = t
 		}
 		rows = append(rows, r)

@@ -8,20 +8,6 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 )
 
-func TestLevelCrossing(t *testing.T) {
-	x := []float64{0, 1, 2, 3, 4}
-	y := []float64{0, 0, 1, -1, 3} // last crossing of 0: between 3 and 4 at 3.25
-	if got, err := LevelCrossing(x, y, 0); err != nil || math.Abs(got-3.25) > 1e-12 {
-		t.Errorf("LevelCrossing = %g, %v; want 3.25", got, err)
-	}
-	if _, err := LevelCrossing(x, y, 10); err == nil {
-		t.Error("no crossing must be an error")
-	}
-	if _, err := LevelCrossing([]float64{0, 0}, []float64{1, -1}, 0); err == nil {
-		t.Error("non-increasing x must be an error")
-	}
-}
-
 // f^e of a small mixture data set, through the entropy engine: above t_C it follows the
 // finite-d theory within its error bars plus the O(1/d) corrections, below it is ≈ 0, and
 // the midpoint estimate lands near eq. (10).

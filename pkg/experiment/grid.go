@@ -7,24 +7,6 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 )
 
-// Linspace returns n >= 2 evenly spaced values from a to b inclusive (decreasing when b < a,
-// the order of a backward trajectory); nil for n < 2.
-func Linspace(a, b float64, n int) []float64 {
-	if n < 2 {
-		return nil
-	}
-	return linspace(a, b, n)
-}
-
-// Scaled returns xs multiplied by f, e.g. times t = x t_S from ratios t/t_S.
-func Scaled(xs []float64, f float64) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		out[i] = x * f
-	}
-	return out
-}
-
 // CommitmentCurve returns Commitment(m, t) at each of ts.
 func CommitmentCurve(m gmm.Mixture, ts []float64) []float64 {
 	out := make([]float64, len(ts))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 )
 
 // PotentialTable is the potential V(q, t) of eq. (8) tabulated on a grid of q for several t.
@@ -35,7 +36,7 @@ func Potential(m gmm.Mixture, ts []float64, qMax float64, nq int) (PotentialTabl
 	if err := checkTimes("Potential", ts, false); err != nil {
 		return PotentialTable{}, err
 	}
-	p := PotentialTable{TS: m.SpeciationTime(), TStar: m.CurvatureTime(), T: append([]float64(nil), ts...), Q: linspace(-qMax, qMax, nq)}
+	p := PotentialTable{TS: m.SpeciationTime(), TStar: m.CurvatureTime(), T: append([]float64(nil), ts...), Q: numeric.Linspace(-qMax, qMax, nq)}
 	for _, t := range ts {
 		row := make([]float64, nq)
 		for j, q := range p.Q {
@@ -91,23 +92,14 @@ func CurvatureZero(m gmm.Mixture, tLo, tHi float64) (float64, error) {
 		h := 1e-3 * math.Min(1, math.Exp(t)/math.Sqrt(float64(m.D)))
 		return (m.Potential(h, t) - 2*m.Potential(0, t) + m.Potential(-h, t)) / (h * h)
 	}
-	lo, hi := tLo, tHi
-	cLo, cHi := curv(lo), curv(hi)
-	if !(cLo < 0 && cHi > 0) {
+	if cLo, cHi := curv(tLo), curv(tHi); !(cLo < 0 && cHi > 0) {
 		return 0, fmt.Errorf("experiment: CurvatureZero: V''(0,t) does not go from < 0 to > 0 on [%g, %g] (%g, %g)", tLo, tHi, cLo, cHi)
 	}
-	for range 200 {
-		mid := 0.5 * (lo + hi)
-		if curv(mid) < 0 {
-			lo = mid
-		} else {
-			hi = mid
-		}
-		if hi-lo < 1e-12 {
-			break
-		}
+	t, err := numeric.Bisect(curv, tLo, tHi, 1e-12)
+	if err != nil {
+		return 0, fmt.Errorf("experiment: CurvatureZero: %w", err)
 	}
-	return 0.5 * (lo + hi), nil
+	return t, nil
 }
 
 // Barrier returns the height V(0, t) − min_q V(q, t) of the barrier between the two wells of
@@ -124,17 +116,18 @@ func Barrier(m gmm.Mixture, t float64) (height, q0 float64, err error) {
 	if 2*m.Mu*m.Mu*a*a <= 1 { // V''(0, t) >= 0: a single well at q = 0
 		return 0, 0, nil
 	}
-	// The force −q + 2μ̃² a tanh(q a) is > 0 just right of 0 and < 0 at q = 2μ̃² a + 1.
-	lo, hi := 0.0, 2*m.Mu*m.Mu*a+1
-	for range 200 {
-		mid := 0.5 * (lo + hi)
-		if m.Force(mid, t) > 0 {
-			lo = mid
-		} else {
-			hi = mid
+	// The force −q + 2μ̃² a tanh(q a) is > 0 just right of 0 and < 0 at q = 2μ̃² a + 1; its
+	// ratio to q has the same sign on q > 0 and tends to V''(0,t)·(−1) = 2μ̃² a² − 1 > 0 at 0.
+	perQ := func(q float64) float64 {
+		if q == 0 {
+			return 2*m.Mu*m.Mu*a*a - 1
 		}
+		return m.Force(q, t) / q
 	}
-	q0 = 0.5 * (lo + hi)
+	q0, err = numeric.Bisect(perQ, 0, 2*m.Mu*m.Mu*a+1, 0)
+	if err != nil {
+		return 0, 0, fmt.Errorf("experiment: Barrier: t = %g: %w", t, err)
+	}
 	return m.Potential(0, t) - m.Potential(q0, t), q0, nil
 }
 
@@ -250,14 +243,6 @@ func simpson(f func(float64) float64, a, b float64, n int) float64 {
 		s += w * f(a+float64(i)*h)
 	}
 	return s * h / 3
-}
-
-func linspace(a, b float64, n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = a + (b-a)*float64(i)/float64(n-1)
-	}
-	return x
 }
 
 // checkTimes reports the first time that is negative, infinite or NaN and, when decreasing is

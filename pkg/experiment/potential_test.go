@@ -8,6 +8,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 )
 
 // logCosh is an overflow-free log cosh, independent of package gmm.
@@ -45,7 +46,7 @@ func TestPotentialMatchesEq8(t *testing.T) {
 func TestPotentialFrames(t *testing.T) {
 	m := gmm.Mixture{D: 128, Mu: 1, Sigma: 1}
 	tS := m.SpeciationTime()
-	p, err := Potential(m, Scaled(Linspace(0.5, 2, 40), tS), 8, 161)
+	p, err := Potential(m, numeric.Scaled(numeric.Linspace(0.5, 2, 40), tS), 8, 161)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
 	"github.com/diffregimes/diffregimes/pkg/nearest"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
@@ -207,14 +208,14 @@ func (r Regimes) Commitment() (class, classSE, point, pointSE []float64) {
 }
 
 // CommitTime returns the largest t at which a commitment fraction (as from Commitment) reaches
-// level, by LevelCrossing on increasing times: e.g. level ½ for the point commitment gives
+// level, by numeric.Crossing: e.g. level ½ for the point commitment gives
 // a measured collapse time to set against t_C of eq. (10).
 func (r Regimes) CommitTime(frac []float64, level float64) (float64, error) {
 	var ts, fs []float64
 	for k := len(r.T) - 1; k >= 0; k-- {
 		ts, fs = append(ts, r.T[k]), append(fs, frac[k])
 	}
-	return LevelCrossing(ts, fs, level)
+	return numeric.Crossing(ts, fs, level)
 }
 
 // LastChange returns the collapse-time estimates t̂_C of each trajectory, the last recorded
@@ -230,6 +231,6 @@ func (r Regimes) LastChange() (each []float64, mean, se float64) {
 		}
 	}
 	each = nearest.LastChange(idx, r.T)
-	mean, se = meanSE(each)
+	mean, se = numeric.MeanSE(each)
 	return each, mean, se
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/rem"
 )
 
@@ -111,10 +112,10 @@ func REMMonteCarlo(model rem.Model, ts []float64, ds []int, reps int, typical bo
 				}
 				dom = append(dom, b)
 			}
-			p.LogZ1, p.SE1 = meanSE(z1)
-			p.LogZp, p.SEp = meanSE(zp)
-			p.LogZm, p.SEm = meanSE(zm)
-			p.Dominant1, p.Dominant1SE = meanSE(dom)
+			p.LogZ1, p.SE1 = numeric.MeanSE(z1)
+			p.LogZp, p.SEp = numeric.MeanSE(zp)
+			p.LogZm, p.SEm = numeric.MeanSE(zm)
+			p.Dominant1, p.Dominant1SE = numeric.MeanSE(dom)
 			out = append(out, p)
 		}
 	}
@@ -152,18 +153,6 @@ func FitLogDOverD(ds []int, y, se []float64) (a, aSE float64, err error) {
 	}
 	a = (sxx*sy - sx*sxy) / det
 	return a, math.Sqrt(sxx / det), nil
-}
-
-func meanSE(v []float64) (mean, se float64) {
-	for _, x := range v {
-		mean += x
-	}
-	mean /= float64(len(v))
-	var ss float64
-	for _, x := range v {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
 }
 
 // REMQuantity selects what REMSeries plots.
@@ -206,12 +195,12 @@ func REMSeries(points []REMPoint, q REMQuantity) []nbplot.Series {
 
 // REMCollapseTimes returns, for each dimension d of points (sorted by t within each d), the
 // finite-d collapse time: the largest t at which the measured (1/d) log Z_+ crosses −½
-// (LevelCrossing), to compare with t_cond of eq. (43). NaN where it does not cross.
+// (numeric.Crossing), to compare with t_cond of eq. (43). NaN where it does not cross.
 func REMCollapseTimes(points []REMPoint) (ds []int, tc []float64) {
 	for _, s := range REMSeries(points, LogZPlus) {
 		var d int
 		fmt.Sscanf(s.Name, "d=%d", &d)
-		t, err := LevelCrossing(s.X, s.Y, -0.5)
+		t, err := numeric.Crossing(s.X, s.Y, -0.5)
 		if err != nil {
 			t = math.NaN()
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/gmm"
@@ -138,7 +139,7 @@ func PhiCrossing(curves []PhiCurve, boots int, seed uint64) (Crossing, error) {
 	if err != nil {
 		return Crossing{}, err
 	}
-	cr.X, cr.Phi = mean(cr.PairX), mean(cr.PairPhi)
+	cr.X, cr.Phi = stat.Mean(cr.PairX, nil), stat.Mean(cr.PairPhi, nil)
 	if boots > 0 {
 		rng := NewRand(seed)
 		var bx, bp []float64
@@ -153,12 +154,12 @@ func PhiCrossing(curves []PhiCurve, boots int, seed uint64) (Crossing, error) {
 			if err != nil {
 				continue // a redraw without a crossing carries no estimate
 			}
-			bx, bp = append(bx, mean(b.PairX)), append(bp, mean(b.PairPhi))
+			bx, bp = append(bx, stat.Mean(b.PairX, nil)), append(bp, stat.Mean(b.PairPhi, nil))
 		}
 		if len(bx) < 2 {
 			return Crossing{}, fmt.Errorf("experiment: PhiCrossing: fewer than 2 of %d bootstrap redraws cross", boots)
 		}
-		cr.XErr, cr.PhiErr = stddev(bx), stddev(bp)
+		cr.XErr, cr.PhiErr = stat.StdDev(bx, nil), stat.StdDev(bp, nil)
 	}
 	return cr, nil
 }
@@ -237,20 +238,4 @@ func interp(xs, ys []float64, x float64) float64 {
 	}
 	w := (x - xs[i-1]) / (xs[i] - xs[i-1])
 	return ys[i-1] + w*(ys[i]-ys[i-1])
-}
-
-func mean(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-func stddev(v []float64) float64 {
-	m, ss := mean(v), 0.0
-	for _, x := range v {
-		ss += (x - m) * (x - m)
-	}
-	return math.Sqrt(ss / float64(len(v)-1))
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/diffregimes/diffregimes/pkg/backend"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
@@ -13,7 +14,7 @@ import (
 func TestPhiCrossingOfTheory(t *testing.T) {
 	var cs []PhiCurve
 	for k, d := range []int{1024, 16, 128} { // unsorted on purpose
-		c, err := TheoryPhiCurve(d, 1, 1, Linspace(0.3+0.013*float64(k), 2, 60))
+		c, err := TheoryPhiCurve(d, 1, 1, numeric.Linspace(0.3+0.013*float64(k), 2, 60))
 		if err != nil {
 			t.Fatal(err)
 		}

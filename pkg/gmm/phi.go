@@ -3,6 +3,8 @@ package gmm
 import (
 	"fmt"
 	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 )
 
 // Phi returns φ(t), the probability that two clones of a backward trajectory, made at time t,
@@ -64,19 +66,12 @@ func (m Mixture) PhiInverse(p float64) (float64, error) {
 	if !(p > 0.5) || !(p < m.Phi(0)) {
 		return math.NaN(), fmt.Errorf("gmm: PhiInverse: p = %g must lie in (1/2, φ(0) = %.12g)", p, m.Phi(0))
 	}
-	lo, hi := 0.0, m.SNR(0) // φ increases with κ
-	for range 200 {
-		mid := 0.5 * (lo + hi)
-		if mid == lo || mid == hi {
-			break
-		}
-		if phiOfSNR(mid) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
+	// φ increases with κ from ½ at κ = 0 to φ(0) at κ = SNR(0).
+	k, err := numeric.Bisect(func(k float64) float64 { return phiOfSNR(k) - p }, 0, m.SNR(0), 0)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("gmm: PhiInverse(%g): %w", p, err)
 	}
-	k2 := 0.25 * (lo + hi) * (lo + hi)
+	k2 := k * k
 	m2 := m.M() * m.M()
 	return 0.5 * math.Log((m2-k2*(m.Sigma*m.Sigma-1))/k2), nil
 }

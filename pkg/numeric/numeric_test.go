@@ -107,3 +107,16 @@ func TestBisect(t *testing.T) {
 		t.Fatal("f(0) = +Inf: want an error")
 	}
 }
+
+// The cases of the former experiment.LevelCrossing test: the last of several crossings, after
+// a run of points on the level.
+func TestCrossingLast(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 4}
+	y := []float64{0, 0, 1, -1, 3} // last crossing of 0: between 3 and 4 at 3.25
+	if got, err := Crossing(x, y, 0); err != nil || math.Abs(got-3.25) > 1e-12 {
+		t.Errorf("Crossing = %g, %v; want 3.25", got, err)
+	}
+	if _, err := Crossing(x, y, 10); err == nil {
+		t.Error("no crossing must be an error")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/entropy"
 	"github.com/diffregimes/diffregimes/pkg/nearest"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
@@ -105,7 +106,7 @@ func Collapse(e *Experiment, opt CollapseOptions) (*CollapseResult, error) {
 		for i, est := range r.PhiC {
 			p[i] = est.P
 		}
-		r.TCPhiC, _ = Crossing(r.Times, p, 0.5)
+		r.TCPhiC, _ = numeric.Crossing(r.Times, p, 0.5)
 	}
 	if opt.Samples > 0 {
 		cfg := opt.SDE
@@ -125,7 +126,8 @@ func Collapse(e *Experiment, opt CollapseOptions) (*CollapseResult, error) {
 			r.FinalDist = append(r.FinalDist, tk.FinalDist...)
 			r.X = append(r.X, tk.X...)
 		}
-		r.TCBar, r.TCBarErr = meanErr(r.LastChange)
+		r.TCBar, r.TCBarErr = numeric.MeanSE(r.LastChange)
+		r.TCBarErr *= 3
 	}
 	if opt.EntropySamples > 0 && len(opt.EntropyTimes) > 0 {
 		// The control-variate estimator: same expectation as eqs. (56-57), far smaller bars.

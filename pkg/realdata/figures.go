@@ -2,13 +2,13 @@ package realdata
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/gomlx/compute"
 
 	"github.com/diffregimes/diffregimes/pkg/classifier"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
@@ -227,23 +227,6 @@ func (e *Experiment) TrainingSpacing(m int) []float64 {
 	return out
 }
 
-// Median returns the median of v (NaN for an empty slice).
-func Median(v []float64) float64 { return median(v) }
-
-// Logspace returns n times from a to b (both > 0) equally spaced in log t, for the
-// excess-entropy curves whose interesting part sits at small t.
-func Logspace(a, b float64, n int) []float64 {
-	if n < 2 || !(a > 0) || !(b > 0) {
-		return []float64{a}
-	}
-	out := make([]float64, n)
-	la, lb := math.Log(a), math.Log(b)
-	for i := range out {
-		out[i] = math.Exp(la + (lb-la)*float64(i)/float64(n-1))
-	}
-	return out
-}
-
 // FashionSpecs returns the default pair (Fashion-MNIST trouser/bag) with each of the given
 // training-set sizes.
 func FashionSpecs(ns ...int) []datasets.Spec {
@@ -322,7 +305,7 @@ func (f *Figure11Result) Table() string {
 	b.WriteString("| model | route | n | samples | median L2 to nearest training image | median training-image spacing | ratio |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for _, p := range f.Panels {
-		s, t := median(p.SampleNN), median(p.TrainNN)
+		s, t := numeric.Median(p.SampleNN), numeric.Median(p.TrainNN)
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s |\n", p.Label, p.Route, p.N, len(p.SampleNN), num(s), num(t), num(s/t))
 	}
 	return b.String()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
@@ -47,8 +48,8 @@ func TestFiguresOnFashionMNIST(t *testing.T) {
 		t.Fatalf("panel sizes: %d images, %d grid, %d/%d distances", len(p.Images), len(p.Grid), len(p.SampleNN), len(p.TrainNN))
 	}
 	// The exact empirical score collapses: samples sit on training images (α = log 40/1024).
-	if Median(p.SampleNN) > 0.1*Median(p.TrainNN) {
-		t.Errorf("samples at median distance %g from the training set, spacing %g: no collapse", Median(p.SampleNN), Median(p.TrainNN))
+	if numeric.Median(p.SampleNN) > 0.1*numeric.Median(p.TrainNN) {
+		t.Errorf("samples at median distance %g from the training set, spacing %g: no collapse", numeric.Median(p.SampleNN), numeric.Median(p.TrainNN))
 	}
 	if err := p.SamplesGrid(4).Err(); err != nil {
 		t.Error(err)

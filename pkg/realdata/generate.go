@@ -3,6 +3,8 @@ package realdata
 import (
 	"fmt"
 
+	"github.com/gomlx/gomlx/core/tensors"
+
 	"github.com/diffregimes/diffregimes/pkg/nearest"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
@@ -27,7 +29,7 @@ func (e *Experiment) Generate(b int, cfg sde.Config) ([]float32, error) {
 	if x, err = in.Run(x, 0, L); err != nil {
 		return nil, err
 	}
-	return tensorsToFloat32(x)
+	return tensors.CopyFlatData[float32](x)
 }
 
 // Track runs b trajectories recording the nearest training point μ*(t_k) at every grid time,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
@@ -81,11 +82,11 @@ func TestCrossing(t *testing.T) {
 		tt := 3 - 0.05*float64(i)
 		ts, p = append(ts, tt), append(p, 0.5+0.5*math.Exp(-tt))
 	}
-	got, ok := Crossing(ts, p, 0.775)
-	if want := -math.Log(0.55); !ok || !near(got, want, 2e-3) {
-		t.Errorf("Crossing = %g (%v), want %g", got, ok, want)
+	got, err := numeric.Crossing(ts, p, 0.775)
+	if want := -math.Log(0.55); err != nil || !near(got, want, 2e-3) {
+		t.Errorf("Crossing = %g (%v), want %g", got, err, want)
 	}
-	if _, ok := Crossing(ts, p, 1.5); ok {
+	if _, err := numeric.Crossing(ts, p, 1.5); err == nil {
 		t.Error("Crossing found a level the curve never reaches")
 	}
 	if l := ZeroLevel(200); !near(l, math.Log(2)/math.Log(200), 1e-15) {
@@ -132,7 +133,7 @@ func TestSpeciationAndCollapseOnClusters(t *testing.T) {
 	if co.PhiC[0].P > 0.3 { // t = 3
 		t.Errorf("φ_C(3) = %.3f, want ≈ 1/n", co.PhiC[0].P)
 	}
-	if med := median(co.FinalDist); med > 0.05 {
+	if med := numeric.Median(co.FinalDist); med > 0.05 {
 		t.Errorf("median final distance to μ* = %g: samples did not collapse on training points", med)
 	}
 	if !(co.TCBar > 0 && co.TCBar < cfg.T) || len(co.LastChange) != 64 {

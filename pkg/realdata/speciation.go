@@ -5,6 +5,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/classifier"
 	"github.com/diffregimes/diffregimes/pkg/clone"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
@@ -94,7 +95,7 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 		p[i] = est.P
 		out.Ratios = append(out.Ratios, out.Times[i]/e.TS)
 	}
-	out.TSMeasured, _ = Crossing(out.Times, p, PhiLevel)
+	out.TSMeasured, _ = numeric.Crossing(out.Times, p, PhiLevel)
 	return out, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 )
 
 func num(v float64) string {
@@ -45,23 +47,7 @@ func CollapseTable(rows ...*CollapseResult) string {
 			tbar = fmt.Sprintf("%.3f ± %.3f (%d samples)", r.TCBar, r.TCBarErr, len(r.LastChange))
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %.5f | %s | %s | %s (tol %.2f) | %s |\n", r.Label, r.Route, r.N, r.D, r.Alpha,
-			num(r.TCPhiC), tbar, num(r.TCEntropy), r.ZeroTol, num(median(r.FinalDist)))
+			num(r.TCPhiC), tbar, num(r.TCEntropy), r.ZeroTol, num(numeric.Median(r.FinalDist)))
 	}
 	return b.String()
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), v...)
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

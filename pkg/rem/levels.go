@@ -1,6 +1,10 @@
 package rem
 
-import "math"
+import (
+	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/numeric"
+)
 
 // Levels is the large-deviation law of the reduced energies ε^μ = |x − a^μ e^{-t}|²/(2 Δ_t d)
 // of one cluster's data points seen from a typical noised point x = a¹ e^{-t} + z sqrt(Δ_t)
@@ -96,18 +100,11 @@ func (l Levels) lambdaC(alpha float64) float64 {
 			return math.Inf(1)
 		}
 	}
-	for range 200 {
-		mid := 0.5 * (lo + hi)
-		if mid == lo || mid == hi {
-			break
-		}
-		if l.rateAt(mid) < alpha {
-			lo = mid
-		} else {
-			hi = mid
-		}
+	lambda, err := numeric.Bisect(func(x float64) float64 { return l.rateAt(x) - alpha }, lo, hi, 0)
+	if err != nil {
+		return math.NaN()
 	}
-	return 0.5 * (lo + hi)
+	return lambda
 }
 
 // EpsMin returns ε_min, the smallest root of f_t(ε) = α (SI C.2): with n = e^{αd} levels,

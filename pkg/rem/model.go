@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
@@ -199,16 +200,9 @@ func (m Model) CondensationTimeMinus() float64 {
 	for excess(hi) > 0 {
 		hi *= 2
 	}
-	for range 200 {
-		mid := 0.5 * (lo + hi)
-		if mid == lo || mid == hi {
-			break
-		}
-		if excess(mid) > 0 {
-			lo = mid
-		} else {
-			hi = mid
-		}
+	t, err := numeric.Bisect(excess, lo, hi, 0)
+	if err != nil {
+		return math.NaN()
 	}
-	return 0.5 * (lo + hi)
+	return t
 }

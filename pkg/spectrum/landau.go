@@ -3,6 +3,8 @@ package spectrum
 import (
 	"fmt"
 	"math"
+
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 )
 
 // Landau evaluates the Landau-type criterion of SI A for the speciation time: expanding
@@ -116,19 +118,21 @@ func (l *Landau) Time(tMin, tMax float64, steps int) (float64, error) {
 			return 0, err
 		}
 		if flo <= 0 {
-			for hi-lo > 1e-7 {
-				mid := 0.5 * (lo + hi)
-				fm, err := l.MinEigenvalue(mid)
-				if err != nil {
-					return 0, err
+			var ferr error
+			t, err := numeric.Bisect(func(t float64) float64 {
+				v, err := l.MinEigenvalue(t)
+				if err != nil && ferr == nil {
+					ferr = err
 				}
-				if fm > 0 {
-					hi = mid
-				} else {
-					lo = mid
-				}
+				return v
+			}, lo, hi, 1e-7)
+			if ferr != nil {
+				return 0, ferr
 			}
-			return 0.5 * (lo + hi), nil
+			if err != nil {
+				return 0, fmt.Errorf("spectrum: Landau.Time: %w", err)
+			}
+			return t, nil
 		}
 		hi = lo
 	}
