@@ -58,7 +58,7 @@ func ExcessSweep(b compute.Backend, ds []int, n, nPrime int, ts []float64, mu, s
 		if err != nil {
 			return nil, fmt.Errorf("experiment: ExcessSweep: %w", err)
 		}
-		a, _, err := MixtureData(m, n, seed+uint64(d))
+		a, _, err := m.Sample(n, gmm.NewRand(seed+uint64(d)))
 		if err != nil {
 			return nil, err
 		}

@@ -76,61 +76,6 @@ func (p PotentialTable) Series() []nbplot.Series {
 	return out
 }
 
-// CurvatureZero locates numerically the time at which the curvature of V(q, t) at q = 0
-// changes sign, from central finite differences of Potential and bisection on [tLo, tHi]:
-// the independent check of t* = ½ log(2 d μ̃²) of eq. (23). Errors when the curvature does not
-// change sign on the bracket.
-func CurvatureZero(m gmm.Mixture, tLo, tHi float64) (float64, error) {
-	if err := m.Validate(); err != nil {
-		return 0, fmt.Errorf("experiment: CurvatureZero: %w", err)
-	}
-	if !(tLo >= 0 && tHi > tLo) || math.IsInf(tHi, 0) {
-		return 0, fmt.Errorf("experiment: CurvatureZero: need 0 <= tLo < tHi < ∞, got [%g, %g]", tLo, tHi)
-	}
-	curv := func(t float64) float64 {
-		// h in units of the scale of the log cosh term, so the difference stays accurate.
-		h := 1e-3 * math.Min(1, math.Exp(t)/math.Sqrt(float64(m.D)))
-		return (m.Potential(h, t) - 2*m.Potential(0, t) + m.Potential(-h, t)) / (h * h)
-	}
-	if cLo, cHi := curv(tLo), curv(tHi); !(cLo < 0 && cHi > 0) {
-		return 0, fmt.Errorf("experiment: CurvatureZero: V''(0,t) does not go from < 0 to > 0 on [%g, %g] (%g, %g)", tLo, tHi, cLo, cHi)
-	}
-	t, err := numeric.Bisect(curv, tLo, tHi, 1e-12)
-	if err != nil {
-		return 0, fmt.Errorf("experiment: CurvatureZero: %w", err)
-	}
-	return t, nil
-}
-
-// Barrier returns the height V(0, t) − min_q V(q, t) of the barrier between the two wells of
-// eq. (8) and the position q0 > 0 of the right minimum, the root of Force(q, t) = 0 found by
-// bisection. For t >= t* (single well) both are 0.
-func Barrier(m gmm.Mixture, t float64) (height, q0 float64, err error) {
-	if err := m.Validate(); err != nil {
-		return 0, 0, fmt.Errorf("experiment: Barrier: %w", err)
-	}
-	if !(t >= 0) || math.IsInf(t, 0) {
-		return 0, 0, fmt.Errorf("experiment: Barrier: time t = %g must be finite and >= 0", t)
-	}
-	a := math.Sqrt(float64(m.D)) * math.Exp(-t)
-	if 2*m.Mu*m.Mu*a*a <= 1 { // V''(0, t) >= 0: a single well at q = 0
-		return 0, 0, nil
-	}
-	// The force −q + 2μ̃² a tanh(q a) is > 0 just right of 0 and < 0 at q = 2μ̃² a + 1; its
-	// ratio to q has the same sign on q > 0 and tends to V''(0,t)·(−1) = 2μ̃² a² − 1 > 0 at 0.
-	perQ := func(q float64) float64 {
-		if q == 0 {
-			return 2*m.Mu*m.Mu*a*a - 1
-		}
-		return m.Force(q, t) / q
-	}
-	q0, err = numeric.Bisect(perQ, 0, 2*m.Mu*m.Mu*a+1, 0)
-	if err != nil {
-		return 0, 0, fmt.Errorf("experiment: Barrier: t = %g: %w", t, err)
-	}
-	return m.Potential(0, t) - m.Potential(q0, t), q0, nil
-}
-
 // QPaths holds trajectories of the q-Langevin equation (7) recorded at decreasing times.
 type QPaths struct {
 	T []float64   // recorded times, strictly decreasing; T[0] is the start, T[len-1] the end
@@ -155,7 +100,7 @@ func SimulateQ(m gmm.Mixture, n int, ts []float64, step float64, seed uint64) (Q
 	if err := checkTimes("SimulateQ", ts, true); err != nil {
 		return QPaths{}, err
 	}
-	rng := NewRand(seed)
+	rng := gmm.NewRand(seed)
 	q := make([]float64, n)
 	if err := m.SampleQ(q, ts[0], rng); err != nil {
 		return QPaths{}, fmt.Errorf("experiment: SimulateQ: %w", err)
@@ -207,42 +152,6 @@ func (p QPaths) Paths(k int) []nbplot.Series {
 		out = append(out, nbplot.Series{Name: name, X: p.T, Y: y})
 	}
 	return out
-}
-
-// Commitment returns the probability that the sign of q(t) = m·x(t)/sqrt(d) of a backward
-// trajectory equals the cluster it ends in. Conditional on x(t) = y, the exact backward
-// dynamics ends in cluster ± with the posterior p_±(y) = G_± / (G_+ + G_−) of eq. (6), so with
-// κ = SNR(t) and u = κ + z,
-//
-//	C(t) = E_{u ~ N(κ, 1)} [ 1 / (1 + e^{−2κ|u|}) ]
-//
-// It goes from ½ (t → ∞) to 1 (t → 0) across t_S, like φ(t) of eq. (6), and is evaluated by
-// Simpson quadrature split at the kink u = 0 (absolute error < 1e-9).
-func Commitment(m gmm.Mixture, t float64) float64 {
-	k := m.SNR(t)
-	if math.IsNaN(k) {
-		return math.NaN()
-	}
-	f := func(u float64) float64 {
-		return math.Exp(-0.5*(u-k)*(u-k)) / math.Sqrt(2*math.Pi) / (1 + math.Exp(-2*k*math.Abs(u)))
-	}
-	return simpson(f, math.Min(0, k-12), 0, 4000) + simpson(f, 0, math.Max(0, k+12), 4000)
-}
-
-func simpson(f func(float64) float64, a, b float64, n int) float64 {
-	if b <= a {
-		return 0
-	}
-	h := (b - a) / float64(n)
-	s := f(a) + f(b)
-	for i := 1; i < n; i++ {
-		w := 2.0
-		if i%2 == 1 {
-			w = 4
-		}
-		s += w * f(a+float64(i)*h)
-	}
-	return s * h / 3
 }
 
 // checkTimes reports the first time that is negative, infinite or NaN and, when decreasing is

@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -72,89 +71,6 @@ func TestPotentialFrames(t *testing.T) {
 	}
 }
 
-// The numerical zero of V”(0, t) is t* of eq. (23).
-func TestCurvatureZeroIsTStar(t *testing.T) {
-	for _, m := range []gmm.Mixture{{D: 10, Mu: 1, Sigma: 1}, {D: 100, Mu: 0.7, Sigma: 1.3}, {D: 12288, Mu: 1, Sigma: 1}} {
-		got, err := CurvatureZero(m, 0, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := 0.5 * math.Log(2*float64(m.D)*m.Mu*m.Mu)
-		if math.Abs(got-want) > 1e-6 {
-			t.Errorf("d=%d μ̃=%g: curvature zero %.9f, t* = %.9f", m.D, m.Mu, got, want)
-		}
-	}
-	if _, err := CurvatureZero(gmm.Mixture{D: 100, Mu: 1, Sigma: 1}, 4, 10); err == nil {
-		t.Error("a bracket without sign change must be an error")
-	}
-}
-
-func TestBarrier(t *testing.T) {
-	m := gmm.Mixture{D: 100, Mu: 1, Sigma: 1}
-	ts := m.CurvatureTime()
-	prev := 0.0
-	for _, tt := range []float64{ts - 0.05, ts - 0.5, ts - 1, ts - 2} {
-		h, q0, err := Barrier(m, tt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !(h > prev) || !(q0 > 0) {
-			t.Fatalf("t=%g: barrier %g (previous %g), q0 = %g: must grow as t decreases", tt, h, prev, q0)
-		}
-		prev = h
-		if f := m.Force(q0, tt); math.Abs(f) > 1e-9*(1+q0) {
-			t.Errorf("t=%g: force at the minimum q0=%g is %g", tt, q0, f)
-		}
-		for _, dq := range []float64{-1e-3, 1e-3} {
-			if m.Potential(q0+dq, tt) < m.Potential(q0, tt) {
-				t.Errorf("t=%g: q0=%g is not a minimum", tt, q0)
-			}
-		}
-	}
-	if h, q0, _ := Barrier(m, ts+0.1); h != 0 || q0 != 0 {
-		t.Errorf("single well above t*: barrier %g at %g", h, q0)
-	}
-}
-
-// Commitment against a direct Monte Carlo of its definition: y from P_t along m, the
-// probability that the cluster the posterior picks has the sign of y.
-func TestCommitmentMonteCarlo(t *testing.T) {
-	m := gmm.Mixture{D: 64, Mu: 1, Sigma: 1.5}
-	rng := rand.New(rand.NewPCG(3, 4))
-	const n = 200000
-	for _, tt := range []float64{0.5, m.SpeciationTime(), 3, 6} {
-		a := m.Mu * m.Mu * math.Sqrt(float64(m.D)) * math.Exp(-tt) // mean of q in cluster +
-		s := m.Mu * math.Sqrt(m.Gamma(tt))
-		var sum, sum2 float64
-		for range n {
-			y := a + s*rng.NormFloat64()
-			if rng.IntN(2) == 0 {
-				y = -y
-			}
-			lp := -0.5 * (y - a) * (y - a) / (s * s)
-			lm := -0.5 * (y + a) * (y + a) / (s * s)
-			pPlus := 1 / (1 + math.Exp(lm-lp))
-			c := pPlus
-			if y < 0 {
-				c = 1 - pPlus
-			}
-			sum += c
-			sum2 += c * c
-		}
-		mean := sum / n
-		se := math.Sqrt((sum2/n - mean*mean) / n)
-		if got := Commitment(m, tt); math.Abs(got-mean) > 4*se+1e-6 {
-			t.Errorf("t=%g: Commitment %.5f, Monte Carlo %.5f ± %.5f", tt, got, mean, se)
-		}
-	}
-	if c := Commitment(m, 40); math.Abs(c-0.5) > 1e-9 {
-		t.Errorf("C(∞) = %g, want ½", c)
-	}
-	if c := Commitment(m, 0.01); math.Abs(c-1) > 1e-6 { // 1 − O(e^{−κ²/2}), κ ≈ 5.3
-		t.Errorf("C(0) = %g, want 1", c)
-	}
-}
-
 // The simulated q-Langevin trajectories commit to their final sign as Commitment predicts,
 // and the same seed gives the same paths.
 func TestSimulateQCommitment(t *testing.T) {
@@ -166,7 +82,7 @@ func TestSimulateQCommitment(t *testing.T) {
 	}
 	frac, se := p.Commitment()
 	for k, tt := range ts {
-		if want := Commitment(m, tt); math.Abs(frac[k]-want) > 4*se[k]+2e-3 {
+		if want := m.Commitment(tt); math.Abs(frac[k]-want) > 4*se[k]+2e-3 {
 			t.Errorf("t=%g: committed fraction %.4f ± %.4f, predicted %.4f", tt, frac[k], se[k], want)
 		}
 	}
@@ -189,8 +105,6 @@ func TestPotentialErrors(t *testing.T) {
 		"Sigma":      func() error { _, err := Potential(gmm.Mixture{D: 1, Mu: 1}, []float64{1}, 1, 10); return err }(),
 		"decrease":   func() error { _, err := SimulateQ(m, 10, []float64{1, 2}, 0.1, 1); return err }(),
 		"n must":     func() error { _, err := SimulateQ(m, 0, []float64{2, 1}, 0.1, 1); return err }(),
-		"t = -1":     func() error { _, _, err := Barrier(m, -1); return err }(),
-		"tLo < tHi":  func() error { _, err := CurvatureZero(m, 3, 1); return err }(),
 		"at least 2": func() error { _, err := SimulateQ(m, 10, []float64{2}, 0.1, 1); return err }(),
 	} {
 		if err == nil || !strings.Contains(err.Error(), name) {

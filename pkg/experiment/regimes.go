@@ -50,7 +50,7 @@ func RunRegimes(b compute.Backend, m gmm.Mixture, n, nTraj int, cfg sde.Config, 
 	case every < 1:
 		return Regimes{}, fmt.Errorf("experiment: RunRegimes: every must be >= 1, got %d", every)
 	}
-	a, labels, err := MixtureData(m, n, seed)
+	a, labels, err := m.Sample(n, gmm.NewRand(seed))
 	if err != nil {
 		return Regimes{}, err
 	}
@@ -81,7 +81,7 @@ func RunRegimes(b compute.Backend, m gmm.Mixture, n, nTraj int, cfg sde.Config, 
 		return Regimes{}, fmt.Errorf("experiment: RunRegimes: %w", err)
 	}
 	L := in.Config().L
-	centre := Centre(m)
+	centre := m.Centre()
 	for k := 0; ; {
 		flat, err := tensors.CopyFlatData[float32](x)
 		if err != nil {

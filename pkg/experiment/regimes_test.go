@@ -25,7 +25,7 @@ func TestRunRegimes(t *testing.T) {
 	class, classSE, point, _ := r.Commitment()
 	for k, tt := range r.T {
 		if tt > 2*r.TC {
-			if c := Commitment(m, tt); math.Abs(class[k]-c) > 4*classSE[k]+0.04 {
+			if c := m.Commitment(tt); math.Abs(class[k]-c) > 4*classSE[k]+0.04 {
 				t.Errorf("t=%g: class commitment %.3f ± %.3f, mixture posterior %.3f", tt, class[k], classSE[k], c)
 			}
 		}

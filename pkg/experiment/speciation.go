@@ -52,7 +52,7 @@ func PhiSweep(b compute.Backend, ds []int, xs []float64, pairs int, cfg sde.Conf
 		if !(tS > 0) {
 			return nil, fmt.Errorf("experiment: PhiSweep: d=%d: t_S = %g <= 0 (need d μ̃² > 1)", d, tS)
 		}
-		centre := Centre(m)
+		centre := m.Centre()
 		sc, err := score.NewMixture(centre, sigma)
 		if err != nil {
 			return nil, fmt.Errorf("experiment: PhiSweep: %w", err)
@@ -141,7 +141,7 @@ func PhiCrossing(curves []PhiCurve, boots int, seed uint64) (Crossing, error) {
 	}
 	cr.X, cr.Phi = stat.Mean(cr.PairX, nil), stat.Mean(cr.PairPhi, nil)
 	if boots > 0 {
-		rng := NewRand(seed)
+		rng := gmm.NewRand(seed)
 		var bx, bp []float64
 		for range boots {
 			b, err := crossings(cs, func(c PhiCurve) []float64 {

@@ -35,3 +35,19 @@ func ExampleMixture_Potential() {
 	// t=3.649  V(0)=0.000  V(2)=1.741  force(0.5)=-0.433
 	// t=1.649  V(0)=0.000  V(2)=-4.303  force(0.5)=+2.363
 }
+
+// The curvature of V(q, t) at q = 0 vanishes at t* of eq. (23), above t_S; at t_S a trajectory
+// already has the sign of its final class with probability C(t_S) > φ(t_S) = 0.7752.
+func ExampleMixture_Barrier() {
+	m := gmm.Mixture{D: 128, Mu: 1, Sigma: 1}
+	tz, err := m.CurvatureZero(0, 10)
+	if err != nil {
+		panic(err)
+	}
+	h, q0, _ := m.Barrier(m.SpeciationTime())
+	fmt.Printf("t_S=%.4f  t*=%.4f (eq. 23: %.4f)  barrier at t_S %.3f at q0=%.3f\n", m.SpeciationTime(), tz, m.CurvatureTime(), h, q0)
+	fmt.Printf("C(t_S)=%.4f  φ(t_S)=%.4f\n", m.Commitment(m.SpeciationTime()), m.Phi(m.SpeciationTime()))
+	// Output:
+	// t_S=2.4260  t*=2.7726 (eq. 23: 2.7726)  barrier at t_S 0.653 at q0=1.915
+	// C(t_S)=0.8413  φ(t_S)=0.7752
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 )
 
 // logCosh returns log cosh(x) without overflow for large |x|.
@@ -169,4 +171,60 @@ func (m Mixture) checkTime(fn string, t float64) error {
 		return fmt.Errorf("gmm: %s: time t = %g must be finite and >= 0", fn, t)
 	}
 	return nil
+}
+
+// CurvatureZero locates numerically the time at which the curvature of V(q, t) of eq. (8) at
+// q = 0 changes sign, from central finite differences of Potential and bisection on
+// [tLo, tHi]: the independent check of the closed form t* = ½ log(2 d μ̃²) of eq. (23)
+// (CurvatureTime). Errors when the curvature does not go from < 0 to > 0 on the bracket.
+func (m Mixture) CurvatureZero(tLo, tHi float64) (float64, error) {
+	if err := m.Validate(); err != nil {
+		return math.NaN(), fmt.Errorf("gmm: CurvatureZero: %w", err)
+	}
+	if !(tLo >= 0 && tHi > tLo) || math.IsInf(tHi, 0) {
+		return math.NaN(), fmt.Errorf("gmm: CurvatureZero: need 0 <= tLo < tHi < ∞, got [%g, %g]", tLo, tHi)
+	}
+	curv := func(t float64) float64 {
+		// h in units of the scale of the log cosh term, so the difference stays accurate.
+		h := 1e-3 * math.Min(1, math.Exp(t)/math.Sqrt(float64(m.D)))
+		return (m.Potential(h, t) - 2*m.Potential(0, t) + m.Potential(-h, t)) / (h * h)
+	}
+	if cLo, cHi := curv(tLo), curv(tHi); !(cLo < 0 && cHi > 0) {
+		return math.NaN(), fmt.Errorf("gmm: CurvatureZero: V''(0,t) does not go from < 0 to > 0 on [%g, %g] (%g, %g)", tLo, tHi, cLo, cHi)
+	}
+	t, err := numeric.Bisect(curv, tLo, tHi, 1e-12)
+	if err != nil {
+		return math.NaN(), fmt.Errorf("gmm: CurvatureZero: %w", err)
+	}
+	return t, nil
+}
+
+// Barrier returns the height V(0, t) − min_q V(q, t) of the barrier between the two wells of
+// eq. (8) and the position q0 > 0 of the right minimum, the root of Force(q, t) = 0 found by
+// bisection. For t >= t* (CurvatureTime, a single well) both are 0. Errors for t < 0 or an
+// invalid Mixture.
+func (m Mixture) Barrier(t float64) (height, q0 float64, err error) {
+	if err := m.Validate(); err != nil {
+		return 0, 0, fmt.Errorf("gmm: Barrier: %w", err)
+	}
+	if !(t >= 0) || math.IsInf(t, 0) {
+		return 0, 0, fmt.Errorf("gmm: Barrier: time t = %g must be finite and >= 0", t)
+	}
+	a := math.Sqrt(float64(m.D)) * math.Exp(-t)
+	if 2*m.Mu*m.Mu*a*a <= 1 { // V''(0, t) >= 0: a single well at q = 0
+		return 0, 0, nil
+	}
+	// The force −q + 2μ̃² a tanh(q a) is > 0 just right of 0 and < 0 at q = 2μ̃² a + 1; its
+	// ratio to q has the same sign on q > 0 and tends to −V''(0, t) = 2μ̃² a² − 1 > 0 at 0.
+	perQ := func(q float64) float64 {
+		if q == 0 {
+			return 2*m.Mu*m.Mu*a*a - 1
+		}
+		return m.Force(q, t) / q
+	}
+	q0, err = numeric.Bisect(perQ, 0, 2*m.Mu*m.Mu*a+1, 0)
+	if err != nil {
+		return 0, 0, fmt.Errorf("gmm: Barrier: t = %g: %w", t, err)
+	}
+	return m.Potential(0, t) - m.Potential(q0, t), q0, nil
 }

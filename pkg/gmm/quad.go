@@ -17,13 +17,20 @@ var glNodes, glWeights = func() ([]float64, []float64) {
 // density (< 1e-36) cannot contribute at the accuracy we need.
 const gaussWindow = 13.0
 
-// expectShifted returns E_z[h(κ² + κ z)] for z ~ N(0, 1) and κ >= 0, where h is negligible
-// outside [hlo, hhi]. Integrating over w = κ² + κ z keeps both scales of the integrand
+// expectShifted returns E_z[h(κ² + κ z) 1{hlo <= κ² + κz <= hhi}] for z ~ N(0, 1) and
+// κ >= 0: h is negligible outside [hlo, hhi], or the bounds split the integral at a kink of h
+// (panel edges fall on them). Integrating over w = κ² + κ z keeps both scales of the integrand
 // resolved: the Gaussian (width κ) and h (width O(1)). This is what makes φ(t) and the
 // mixture entropy exact to 1e-12 from κ = 1e-3 (t large) to κ = 300 (d = 1e5, t = 0).
 func expectShifted(kappa float64, h func(w float64) float64, hlo, hhi float64) float64 {
 	if kappa == 0 {
-		return h(0)
+		if hlo <= 0 && 0 <= hhi {
+			if hlo == 0 || hhi == 0 { // a split at the kink w = 0: half the point mass each side
+				return 0.5 * h(0)
+			}
+			return h(0)
+		}
+		return 0
 	}
 	c := kappa * kappa
 	lo := math.Max(hlo, c-gaussWindow*kappa)

@@ -14,13 +14,11 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
+// mixtureData draws n points of the mixture ±(1, ..., 1) + N(0, I) (gmm.Mixture.Rand) from r.
 func mixtureData(r *rand.Rand, n, d int) []float32 {
-	a := make([]float32, 0, n*d)
-	for range n {
-		s := float64(1 - 2*r.IntN(2))
-		for range d {
-			a = append(a, float32(s+r.NormFloat64()))
-		}
+	a, _, err := gmm.Mixture{D: d, Mu: 1, Sigma: 1}.Sample(n, r)
+	if err != nil {
+		panic(err)
 	}
 	return a
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 
 	"github.com/diffregimes/diffregimes/pkg/backend"
+	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/score"
 )
 
@@ -70,15 +71,11 @@ func TestDenoiseIsMixturePosteriorMean(t *testing.T) {
 	}
 }
 
-// clusterPoints returns n points in R^d around ±(1, -1, 1, ...) with spread 0.5.
+// clusterPoints returns n points in R^d of the mixture ±(1, ..., 1) + N(0, 0.25 I) (gmm).
 func clusterPoints(n, d int, seed uint64) []float32 {
-	r := rand.New(rand.NewPCG(seed, 3))
-	a := make([]float32, n*d)
-	for mu := range n {
-		s := float64(2*(mu%2) - 1)
-		for j := range d {
-			a[mu*d+j] = float32(s*float64(1-2*(j%2)) + 0.5*r.NormFloat64())
-		}
+	a, _, err := gmm.Mixture{D: d, Mu: 1, Sigma: 0.5}.Sample(n, gmm.NewRand(seed))
+	if err != nil {
+		panic(err)
 	}
 	return a
 }
