@@ -23,6 +23,10 @@ const EnvVar = compute.ConfigEnvVar
 // measurable here, because each large op (matmul, conv) still uses every core internally.
 const GoConfig = "go:ops_sequential"
 
+// NoAutoInstallEnv is go-xla's switch that stops it downloading a PJRT plugin; an "xla"
+// backend is refused unless it is "1".
+const NoAutoInstallEnv = "GOMLX_NO_AUTO_INSTALL"
+
 // cudaPluginName is the file name go-xla looks for when asked for the "cuda" plugin.
 const cudaPluginName = "pjrt_c_api_cuda_plugin.so"
 
@@ -71,11 +75,15 @@ func New() (compute.Backend, error) {
 // NewWithConfig returns a backend for an explicit gomlx configuration string.
 // reason is only used in error messages and may be empty.
 func NewWithConfig(config, reason string) (compute.Backend, error) {
-	// Never let go-xla try to download a PJRT plugin: the machines are offline.
-	_ = os.Setenv("GOMLX_NO_AUTO_INSTALL", "1")
 	name, _, _ := strings.Cut(config, ":")
 	if name == "xla" && !xlaCompiled {
 		return nil, fmt.Errorf("backend: %q requested (%s) but this binary was built without the `xla` build tag; rebuild with -tags xla", config, reason)
+	}
+	if name == "xla" && os.Getenv(NoAutoInstallEnv) != "1" {
+		// go-xla reads this variable itself; without it, a missing plugin means a download
+		// attempt from these offline machines. The caller's environment sets it (Makefile,
+		// kernel spec, CI): it is not set here behind its back.
+		return nil, fmt.Errorf("backend: %q requested (%s) without $%s=1: go-xla would try to download a PJRT plugin; set it in the environment", config, reason, NoAutoInstallEnv)
 	}
 	if !slices.Contains(compute.List(), name) {
 		return nil, fmt.Errorf("backend: unknown backend %q in configuration %q (%s); compiled-in backends: %s",
@@ -111,6 +119,11 @@ func MustDefault() compute.Backend {
 	}
 	return b
 }
+
+// IsGo reports whether b is the pure-Go backend ("go", any configuration): the one question
+// the packages ask of a backend (host-side noise in sde, the convolution in unet, steps per
+// call). False for nil.
+func IsGo(b compute.Backend) bool { return b != nil && b.String() == "go" }
 
 // Describe returns a one-line human description of a backend and its device,
 // e.g. "go: Go Portable Compute Backend (parallelism=2), device#0".

@@ -35,8 +35,8 @@ func TestDefaultRunsAGraph(t *testing.T) {
 	if v := out[0].Value().(float32); v != 14 {
 		t.Fatalf("sum of squares = %v, want 14", v)
 	}
-	if os.Getenv("GOMLX_NO_AUTO_INSTALL") != "1" {
-		t.Fatal("GOMLX_NO_AUTO_INSTALL was not set")
+	if (!XLACompiled() && !IsGo(b)) || IsGo(nil) {
+		t.Fatalf("IsGo(%s) = %v, IsGo(nil) = %v", b, IsGo(b), IsGo(nil))
 	}
 }
 

@@ -6,5 +6,8 @@
 // `xla` build tag and a PJRT CUDA plugin is found (see FindCUDAPlugin), the XLA backend on the
 // GPU ("xla:cuda") is chosen instead. $GOMLX_BACKEND always overrides the choice.
 //
-// Nothing here downloads anything: GOMLX_NO_AUTO_INSTALL=1 is set before a backend is made.
+// Nothing here downloads anything: an "xla" backend is refused unless the environment sets
+// GOMLX_NO_AUTO_INSTALL=1 (NoAutoInstallEnv); the package sets no environment variable
+// itself. IsGo tells the pure-Go backend from an accelerator. Default (or MustDefault, for
+// notebooks) is the one accessor of the process-wide backend.
 package backend

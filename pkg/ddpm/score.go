@@ -59,7 +59,7 @@ func (s *Score) Graph(x, t *Node) *Node {
 	eps := s.Model.Eps(s.store.RootScope().At(unet.Scope), Reshape(x, b, cfg.ImageSize, cfg.ImageSize, cfg.Channels),
 		BroadcastToDims(Reshape(step, 1), b))
 	// 1 - ᾱ = 1 - e^{-2t} = Δ_t; -expm1(-2t) keeps precision at small t.
-	delta := Neg(Expm1(MulScalar(t, -2)))
+	_, delta := score.DecayDelta(t)
 	return Div(Neg(Reshape(eps, b, s.Dim())), Sqrt(delta))
 }
 

@@ -6,16 +6,16 @@ import (
 	"math/rand/v2"
 
 	"github.com/diffregimes/diffregimes/pkg/ou"
+	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // Graph returns x(t) = e^{-t} a + sqrt(Δ_t) ξ, eq. (2), for a and xi of the same shape and a scalar
-// time t (all float32). Δ_t = -expm1(-2t) keeps Δ_t ≈ 2t accurate at small t.
+// time t (all float32), with e^{-t} and Δ_t from score.DecayDelta.
 func Graph(a, xi, t *graph.Node) *graph.Node {
-	decay := graph.Exp(graph.Neg(t))
-	delta := graph.Neg(graph.Expm1(graph.MulScalar(t, -2)))
+	decay, delta := score.DecayDelta(t)
 	dims := a.Shape().Dimensions
 	decay = graph.BroadcastToDims(decay, dims...)
 	noise := graph.BroadcastToDims(graph.Sqrt(delta), dims...)

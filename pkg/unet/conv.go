@@ -2,7 +2,6 @@ package unet
 
 import (
 	"fmt"
-	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/diffregimes/diffregimes/pkg/backend"
 )
 
 // ConvImpl selects how Conv2D is computed. The values are stored in checkpoints' model
@@ -40,7 +41,7 @@ const (
 
 // ConvFor returns the implementation Auto picks on backend b.
 func ConvFor(b compute.Backend) ConvImpl {
-	if b != nil && strings.HasPrefix(b.Name(), "xla") {
+	if b != nil && !backend.IsGo(b) {
 		return Native
 	}
 	return Grid

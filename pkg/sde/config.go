@@ -1,0 +1,110 @@
+package sde
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/gomlx/core/graph"
+)
+
+// Method selects the discretisation of the backward SDE of eq. (3).
+type Method int
+
+const (
+	// EulerMaruyama is the paper's discretisation, eq. (55) (EulerMaruyamaStep).
+	EulerMaruyama Method = iota
+	// Exponential integrates the linear drift +x exactly over a step and freezes F
+	// (ExponentialStep).
+	Exponential
+)
+
+// String names the method.
+func (m Method) String() string {
+	switch m {
+	case EulerMaruyama:
+		return "euler-maruyama"
+	case Exponential:
+		return "exponential"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// Step returns the step of size η of the method.
+func (m Method) Step(eta float64) Step {
+	if m == Exponential {
+		return ExponentialStep(eta)
+	}
+	return EulerMaruyamaStep(eta)
+}
+
+// Noise selects where the Gaussian noise ξ is drawn.
+type Noise int
+
+const (
+	// NoiseAuto draws on the host for the pure-Go backend and in the graph otherwise.
+	NoiseAuto Noise = iota
+	// NoiseGraph draws ξ inside the step graph with the graph RNG (Box-Muller, see Normal):
+	// nothing crosses the host-device boundary, the right choice on a GPU.
+	NoiseGraph
+	// NoiseHost draws ξ on the host (ziggurat, in parallel blocks with their own PCG
+	// streams) and feeds it to the graph: on the pure-Go backend this is several times cheaper than
+	// the graph's logarithms and cosines, which otherwise dominate a mixture-score step.
+	NoiseHost
+)
+
+// Config holds the discretisation parameters. Zero fields take the paper's defaults
+// (withDefaults); validate names the first invalid field.
+type Config struct {
+	T      float64 // time horizon; default 10 (SI D.1)
+	L      int     // number of steps, η = T/L; default 1000 (SI D.1)
+	K      int     // steps fused into one graph call; 0: automatic (see Integrator.StepsPerCall)
+	Method Method  // default EulerMaruyama (eq. 55)
+	Noise  Noise   // default NoiseAuto
+	Seed   int64   // seed of the noise stream that draws x_T and all ξ
+	// FinalDenoise, when set, replaces the last step of the chain, from t_{L-1} = η to
+	// t_L = 0, with the noise-free denoiser of Denoise, x̂(0) = e^{η}(x + Δ_η F(x, η)), in
+	// every Run or RunObserved whose range ends at L. Off by default: the last step is then
+	// an ordinary step, which adds noise of norm sqrt(2ηd) at t = 0. The noise stream is
+	// consumed exactly as without it, so the trajectories agree down to t = η.
+	FinalDenoise bool
+}
+
+// Observer is a per-step measurement fused into the integration graph: Fn maps the state
+// x(t) ([b, d] float32) and the scalar t (float32) to a node whose leading axis is b (e.g.
+// the nearest training point's index). It is evaluated before each step, i.e. at t_k for
+// the steps k that a call runs.
+type Observer struct {
+	Name string
+	Fn   func(x, t *graph.Node) *graph.Node
+	// Fused, when set, replaces both the score's graph and Fn: it returns F(x, t) and the
+	// observation from one graph (e.g. score.WithNearest, which shares the logits).
+	Fused func(x, t *graph.Node) (f, obs *graph.Node)
+}
+
+// withDefaults fills the zero fields with the paper's values (SI D.1: T = 10, L = 1000).
+func (cfg Config) withDefaults() Config {
+	if cfg.T == 0 {
+		cfg.T = 10
+	}
+	if cfg.L == 0 {
+		cfg.L = 1000
+	}
+	return cfg
+}
+
+// validate reports the first invalid field of a configuration with defaults filled in.
+func (cfg Config) validate() error {
+	switch {
+	case !(cfg.T > 0) || math.IsInf(cfg.T, 0):
+		return fmt.Errorf("sde: horizon T must be > 0 and finite, got %g", cfg.T)
+	case cfg.L < 1:
+		return fmt.Errorf("sde: number of steps L must be >= 1, got %d", cfg.L)
+	case cfg.K < 0:
+		return fmt.Errorf("sde: fused steps K must be >= 0 (0: automatic), got %d", cfg.K)
+	case cfg.Method != EulerMaruyama && cfg.Method != Exponential:
+		return fmt.Errorf("sde: unknown method %d", cfg.Method)
+	case cfg.Noise < NoiseAuto || cfg.Noise > NoiseHost:
+		return fmt.Errorf("sde: unknown noise source %d", cfg.Noise)
+	}
+	return nil
+}
