@@ -94,7 +94,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := ddpm.Backend()
+	b, err := backend.Default()
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/unet"
 	"github.com/gomlx/compute/dtypes"
@@ -19,7 +20,7 @@ import (
 // trainedTiny trains the tiny model for a few steps in dir and returns the trainer.
 func trainedTiny(t *testing.T, dir string, steps int) *Trainer {
 	t.Helper()
-	tr, err := NewTrainer(MustBackend(), tinyConfig(), tinyTrain(), ou.PaperSchedule(), tinyData(10), dir)
+	tr, err := NewTrainer(backend.MustDefault(), tinyConfig(), tinyTrain(), ou.PaperSchedule(), tinyData(10), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +83,12 @@ func TestCheckpointErrors(t *testing.T) {
 	}
 	// Resuming on data of another channel count is refused.
 	d3, _ := NewData(make([]float32, 2*8*8*3), 2, 8, 8, 3)
-	if _, err := NewTrainer(MustBackend(), tinyConfig(), tinyTrain(), ou.PaperSchedule(), d3, dir); err == nil ||
+	if _, err := NewTrainer(backend.MustDefault(), tinyConfig(), tinyTrain(), ou.PaperSchedule(), d3, dir); err == nil ||
 		!strings.Contains(err.Error(), "channels") {
 		t.Errorf("resume with 3-channel data: %v", err)
 	}
 	// Resuming with another architecture is refused.
-	if _, err := NewTrainer(MustBackend(), tinyConfig().WithBase(8), tinyTrain(), ou.PaperSchedule(), tinyData(10), dir); err == nil ||
+	if _, err := NewTrainer(backend.MustDefault(), tinyConfig().WithBase(8), tinyTrain(), ou.PaperSchedule(), tinyData(10), dir); err == nil ||
 		!strings.Contains(err.Error(), "not the requested") {
 		t.Errorf("resume with another architecture: %v", err)
 	}
@@ -114,16 +115,16 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("NaN data: %v", err)
 	}
 	d := tinyData(4)
-	if _, err := NewTrainer(MustBackend(), unet.Tiny(12, 1), tinyTrain(), ou.PaperSchedule(), d, ""); err == nil ||
+	if _, err := NewTrainer(backend.MustDefault(), unet.Tiny(12, 1), tinyTrain(), ou.PaperSchedule(), d, ""); err == nil ||
 		!strings.Contains(err.Error(), "divisible") {
 		t.Errorf("size not divisible by 2^(levels-1): %v", err)
 	}
 	tc := tinyTrain()
 	tc.Batch = 0
-	if _, err := NewTrainer(MustBackend(), tinyConfig(), tc, ou.PaperSchedule(), d, ""); err == nil || !strings.Contains(err.Error(), "Batch") {
+	if _, err := NewTrainer(backend.MustDefault(), tinyConfig(), tc, ou.PaperSchedule(), d, ""); err == nil || !strings.Contains(err.Error(), "Batch") {
 		t.Errorf("batch 0: %v", err)
 	}
-	if _, err := Sample(MustBackend(), nil, nil, nil, 1, 0); err == nil {
+	if _, err := Sample(backend.MustDefault(), nil, nil, nil, 1, 0); err == nil {
 		t.Error("Sample without a model: no error")
 	}
 }
@@ -136,7 +137,7 @@ func TestNoiseMatchesEq58(t *testing.T) {
 	ks := []int{1, 500}
 	sab := []float32{float32(math.Sqrt(s.AlphaBar(1))), float32(math.Sqrt(s.AlphaBar(500)))}
 	s1 := []float32{float32(math.Sqrt(1 - s.AlphaBar(1))), float32(math.Sqrt(1 - s.AlphaBar(500)))}
-	out := MustExecOnce(MustBackend(), func(a, xi, sab, s1 *Node) *Node { return Noise(a, xi, sab, s1) },
+	out := MustExecOnce(backend.MustDefault(), func(a, xi, sab, s1 *Node) *Node { return Noise(a, xi, sab, s1) },
 		tensors.FromFlatDataAndDimensions(a, 2, 1, 2, 1), tensors.FromFlatDataAndDimensions(xi, 2, 1, 2, 1), sab, s1)
 	got := tensors.MustCopyFlatData[float32](out)
 	for i := range got {
@@ -162,7 +163,7 @@ func TestSamplerWithZeroDenoiser(t *testing.T) {
 	}
 	sched, _ := ou.NewSchedule(1e-4, 2e-2, 50) // short schedule: same formula, faster test
 	const n = 64
-	x, err := Sample(MustBackend(), tr.Model, tr.Store(), sched, n, 4)
+	x, err := Sample(backend.MustDefault(), tr.Model, tr.Store(), sched, n, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestScoreIsMinusEpsOverSqrtOneMinusAlphaBar(t *testing.T) {
 	if sc.Dim() != 64 {
 		t.Fatalf("Dim = %d", sc.Dim())
 	}
-	b := MustBackend()
+	b := backend.MustDefault()
 	x := make([]float32, 2*64)
 	for i := range x {
 		x[i] = float32(math.Sin(float64(i)))
@@ -305,7 +306,7 @@ func testExactGaussian(t *testing.T, sched *ou.Schedule) {
 		one := OnesLike(a)
 		return Div(Mul(Sqrt(Sub(one, a)), x), Add(MulScalar(a, s2), Sub(one, a)))
 	}
-	x, err := sampleWith(MustBackend(), model.NewStore(), epsFn, sched, 256, 4, 4, 1, 11)
+	x, err := sampleWith(backend.MustDefault(), model.NewStore(), epsFn, sched, 256, 4, 4, 1, 11)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package ddpm_test
 import (
 	"fmt"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/ddpm"
 	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/unet"
@@ -16,7 +17,7 @@ func Example() {
 		x[i] = float32(i%8) / 8
 	}
 	data, _ := ddpm.NewData(x, 4, 8, 8, 1)
-	b := ddpm.MustBackend()
+	b := backend.MustDefault()
 	sched := ou.PaperSchedule()
 	tr, err := ddpm.NewTrainer(b, unet.Tiny(8, 1), ddpm.TrainConfig{Batch: 2, LearningRate: 1e-4, Seed: 1}, sched, data, "")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/unet"
 )
@@ -57,7 +58,7 @@ func tinyTrain() TrainConfig {
 func helperTrain(dir string) error {
 	steps, _ := strconv.Atoi(os.Getenv("DDPM_TEST_STEPS"))
 	sleep, _ := strconv.Atoi(os.Getenv("DDPM_TEST_SLEEP_MS"))
-	b, err := Backend()
+	b, err := backend.Default()
 	if err != nil {
 		return err
 	}

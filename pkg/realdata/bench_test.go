@@ -3,13 +3,14 @@ package realdata
 import (
 	"testing"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
 // BenchmarkTrack measures tracking μ*(t) along 256 trajectories of 20 steps, n = 512, d = 1024.
 func BenchmarkTrack(b *testing.B) {
 	ds, _ := clusters(512, 32, 0.5, 1, 1)
-	e, err := NewEmpirical(MustBackend(), "bench", ds)
+	e, err := NewEmpirical(backend.MustDefault(), "bench", ds)
 	if err != nil {
 		b.Fatal(err)
 	}

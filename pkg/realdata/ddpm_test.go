@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/ddpm"
 	"github.com/diffregimes/diffregimes/pkg/ou"
@@ -16,7 +17,7 @@ import (
 // carry the dataset for the nearest-neighbour tracking.
 func TestRouteDDPMPlumbing(t *testing.T) {
 	ds, m := clusters(16, 8, 1, 0.5, 6)
-	b := MustBackend()
+	b := backend.MustDefault()
 	root := t.TempDir()
 	t.Setenv(DDPMEnv, root)
 	if _, ok := FindDDPM("clusters", 16); ok {

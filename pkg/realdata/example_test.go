@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
 	"github.com/diffregimes/diffregimes/pkg/entropy"
 	"github.com/diffregimes/diffregimes/pkg/realdata"
@@ -17,7 +18,7 @@ func Example() {
 	for j := range d {
 		ds.X[j], ds.X[d+j] = 1, -1
 	}
-	e, err := realdata.NewEmpirical(realdata.MustBackend(), "±m", ds)
+	e, err := realdata.NewEmpirical(backend.MustDefault(), "±m", ds)
 	if err != nil {
 		panic(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
 	"github.com/diffregimes/diffregimes/pkg/numeric"
@@ -17,7 +18,7 @@ func TestFiguresOnFashionMNIST(t *testing.T) {
 		t.Skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
 	}
 	t.Setenv(DDPMEnv, t.TempDir()) // no route (b) checkpoint
-	b := MustBackend()
+	b := backend.MustDefault()
 	cfg := sde.Config{T: 4, L: 30, K: 10, Seed: 1}
 	missing := datasets.Spec{Name: datasets.MNISTName, Classes: []string{"0", "7"}, N: 40, Seed: 1}
 	f5, err := Figure5(b, Figure5Options{Specs: append(FashionSpecs(40), missing), Collapse: CollapseOptions{
