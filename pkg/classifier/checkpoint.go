@@ -33,7 +33,9 @@ func (c *Classifier) Save(dir string) error {
 	if dir == "" {
 		return fmt.Errorf("classifier: Save: dir is empty")
 	}
-	c.ensureBuilt()
+	if err := c.ensureBuilt(); err != nil {
+		return fmt.Errorf("classifier: Save: %w", err)
+	}
 	dir = filepath.Clean(dir)
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {

@@ -58,23 +58,30 @@ func New(b compute.Backend, cfg Config) (*Classifier, error) {
 // trained).
 func (c *Classifier) Store() *model.Store { return c.store }
 
-// NumParams is the number of trainable parameters of the network.
-func (c *Classifier) NumParams() int {
-	c.ensureBuilt()
+// NumParams is the number of trainable parameters of the network (building it first: the
+// error is that of the build).
+func (c *Classifier) NumParams() (int, error) {
+	if err := c.ensureBuilt(); err != nil {
+		return 0, err
+	}
 	n := 0
 	for v := range c.store.Scope("/" + scopeName).IterVariables() {
 		if v.Trainable {
 			n += v.Shape().Size()
 		}
 	}
-	return n
+	return n, nil
 }
 
-// ensureBuilt creates the variables by running one prediction on a zero batch.
-func (c *Classifier) ensureBuilt() {
+// ensureBuilt creates the variables by running one prediction on a zero batch, and returns
+// the error of that prediction.
+func (c *Classifier) ensureBuilt() error {
 	if c.store.Scope("/"+scopeName).NumVariables() == 0 {
-		_, _ = c.Logits(make([]float32, c.Config.Dim()))
+		if _, err := c.Logits(make([]float32, c.Config.Dim())); err != nil {
+			return fmt.Errorf("classifier: building the network: %w", err)
+		}
 	}
+	return nil
 }
 
 // Logits evaluates the network on images given row-major ([n, Height, Width, Channels]

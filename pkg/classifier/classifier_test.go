@@ -23,7 +23,8 @@ func TestTrainPairAccuracyAndReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("params=%d, test accuracy %.4f after %d steps in %v", c.NumParams(), c.TestAccuracy, c.Steps, time.Since(start))
+	np, _ := c.NumParams()
+	t.Logf("params=%d, test accuracy %.4f after %d steps in %v", np, c.TestAccuracy, c.Steps, time.Since(start))
 	if c.TestAccuracy < 0.95 {
 		t.Fatalf("test accuracy %.4f < 0.95", c.TestAccuracy)
 	}

@@ -27,6 +27,10 @@ func Example() {
 		panic(err)
 	}
 	acc, _ := c.Accuracy(x, labels)
-	fmt.Printf("parameters: %d, accuracy > 0.95: %v\n", c.NumParams(), acc > 0.95)
+	np, err := c.NumParams()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("parameters: %d, accuracy > 0.95: %v\n", np, acc > 0.95)
 	// Output: parameters: 7090, accuracy > 0.95: true
 }

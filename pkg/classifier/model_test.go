@@ -34,8 +34,8 @@ func varData(t *testing.T, c *Classifier, path string) []float32 {
 	return d
 }
 
-// TestLogitsMatchPlainGo checks the graph (im2col stride-2 "same" conv, ReLU, average pool,
-// dense head) against a direct float64 loop over the same weights.
+// TestLogitsMatchPlainGo checks the graph (the U-Net's stride-2 "same" conv, ReLU, average
+// pool, dense head) against a direct float64 loop over the same weights.
 func TestLogitsMatchPlainGo(t *testing.T) {
 	cfg := Config{Height: 7, Width: 6, Channels: 2, Classes: 3, Base: 4, Stages: 1, Blocks: 0, Seed: 3}
 	c, err := New(backend.MustDefault(), cfg)
@@ -48,14 +48,15 @@ func TestLogitsMatchPlainGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := varData(t, c, "/classifier/stem/weights") // [9*cin, cout], rows ordered (dy, dx, ci)
+	w := varData(t, c, "/classifier/stem/weights") // [3, 3, cin, cout]
 	bias := varData(t, c, "/classifier/stem/biases")
 	hw := varData(t, c, "/classifier/head/weights")
 	hb := varData(t, c, "/classifier/head/biases")
 	H, W, C, K := cfg.Height, cfg.Width, cfg.Channels, cfg.Base
 	oh, ow := (H+1)/2, (W+1)/2
-	// XLA "same" padding: total max((o-1)*2+3-in, 0), low half first.
-	padT, padL := max((oh-1)*2+3-H, 0)/2, max((ow-1)*2+3-W, 0)/2
+	// PyTorch's padding = 1 on the low side (unet.Conv2D); the high side gets what the last
+	// window needs.
+	padT, padL := 1, 1
 	for i := range n {
 		pooled := make([]float64, K)
 		for oy := range oh {
@@ -247,7 +248,9 @@ func TestConcurrentSaves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.ensureBuilt()
+	if err := c.ensureBuilt(); err != nil {
+		t.Fatal(err)
+	}
 	root := t.TempDir()
 	dir := filepath.Join(root, "ckpt")
 	errs := make(chan error, 8)

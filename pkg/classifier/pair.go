@@ -30,11 +30,16 @@ func DefaultPairOptions(n, steps int) PairOptions {
 	return PairOptions{Spec: s, Train: DefaultTrainOptions(steps)}
 }
 
+// archVersion names the network's layers in the cache key: "unetconv" since the classifier
+// builds on unet's convolutions and parameters (older caches hold im2col weights of another
+// shape and are not reused).
+const archVersion = "unetconv"
+
 // Key names the classifier PairOptions produce, for caching.
 func (o PairOptions) Key() string {
 	c := o.Config
-	return strings.NewReplacer("/", "_", " ", "_").Replace(fmt.Sprintf("%s-b%d-s%d-k%d-seed%d-steps%d-bs%d-lr%g-test%d",
-		o.Spec.Key(), c.Base, c.Stages, c.Blocks, c.Seed, o.Train.Steps, o.Train.BatchSize, o.Train.LearningRate, o.TestN))
+	return strings.NewReplacer("/", "_", " ", "_").Replace(fmt.Sprintf("%s-%s-b%d-s%d-k%d-seed%d-steps%d-bs%d-lr%g-test%d",
+		o.Spec.Key(), archVersion, c.Base, c.Stages, c.Blocks, c.Seed, o.Train.Steps, o.Train.BatchSize, o.Train.LearningRate, o.TestN))
 }
 
 // TrainPair loads o.Spec's training images (centred, as the diffusion runs see them), trains a
