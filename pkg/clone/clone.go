@@ -10,6 +10,11 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
+// SpeciationLevel is the value of the cloning probability φ(t) at which the speciation time
+// is read off a measured curve, φ(t_S) = 0.775 (main text, Figs. 2 and 4): for the mixture with
+// σ = μ̃ = 1, eq. (6) gives φ(t_S) = 0.7752002 exactly in every dimension (package gmm).
+const SpeciationLevel = 0.775
+
 // ClassFunc labels points: x holds b points of dimension d row-major; it returns b labels.
 // For the Gaussian mixture the label is sign(m·x) (SignClass); for the collapse it is the
 // index of the nearest training point (nearest.ClassFunc); later, a trained classifier.

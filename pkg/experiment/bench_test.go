@@ -31,7 +31,7 @@ func BenchmarkSimulateQ(b *testing.B) {
 func BenchmarkREMMonteCarlo(b *testing.B) {
 	model, _ := rem.New(0.2, 1, 1)
 	for b.Loop() {
-		if _, err := REMMonteCarlo(model, []float64{0.5}, []int{50}, 2, true, 1); err != nil {
+		if _, err := REMMonteCarlo(model, REMOptions{Times: []float64{0.5}, Ds: []int{50}, Reps: 2, Typical: true, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}

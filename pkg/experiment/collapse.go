@@ -28,20 +28,30 @@ type ExcessCurve struct {
 	Wall         float64   // seconds the estimation of f^e for this d took
 }
 
-// ExcessSweep draws, for each d of ds, n training points of the mixture (μ̃, σ) and estimates
-// f^e(t) at the times ts from nPrime samples of P^e_t (package entropy, on backend b). The
-// data of each d come from seed+d, the samples from seed. This is the measurement of Fig. 3
-// (paper: n = 20 000, n' = 250 000).
-func ExcessSweep(b compute.Backend, ds []int, n, nPrime int, ts []float64, mu, sigma float64, seed uint64) ([]ExcessCurve, error) {
+// ExcessOptions are the parameters of ExcessSweep.
+type ExcessOptions struct {
+	Ds        []int     // dimensions d
+	N         int       // training points, >= 2 (paper: 20 000)
+	NPrime    int       // samples of P^e_t per time, >= 2 (paper: 250 000)
+	Times     []float64 // distinct times > 0, any order
+	Mu, Sigma float64   // μ̃ and σ of the mixture
+	Seed      uint64    // the data of each d come from Seed+d, the samples from Seed
+}
+
+// ExcessSweep draws, for each d of o.Ds, o.N training points of the mixture (μ̃, σ) and
+// estimates f^e(t) at o.Times from o.NPrime samples of P^e_t (package entropy, on backend b):
+// the measurement of Fig. 3.
+func ExcessSweep(b compute.Backend, o ExcessOptions) ([]ExcessCurve, error) {
+	ds, n, nPrime, ts, mu, sigma, seed := o.Ds, o.N, o.NPrime, o.Times, o.Mu, o.Sigma, o.Seed
 	switch {
 	case b == nil:
 		return nil, fmt.Errorf("experiment: ExcessSweep: backend is nil")
 	case len(ds) == 0:
-		return nil, fmt.Errorf("experiment: ExcessSweep: ds is empty")
+		return nil, fmt.Errorf("experiment: ExcessSweep: Ds is empty")
 	case n < 2:
-		return nil, fmt.Errorf("experiment: ExcessSweep: n must be >= 2, got %d", n)
+		return nil, fmt.Errorf("experiment: ExcessSweep: N must be >= 2, got %d", n)
 	case nPrime < 2:
-		return nil, fmt.Errorf("experiment: ExcessSweep: nPrime must be >= 2, got %d", nPrime)
+		return nil, fmt.Errorf("experiment: ExcessSweep: NPrime must be >= 2, got %d", nPrime)
 	case len(ts) < 2:
 		return nil, fmt.Errorf("experiment: ExcessSweep: need >= 2 times, got %d", len(ts))
 	}
@@ -88,11 +98,12 @@ func ExcessSweep(b compute.Backend, ds []int, n, nPrime int, ts []float64, mu, s
 	return out, nil
 }
 
-// Series returns f^e/α as points with their error bars (3 s.e.) and the theory f/α as a line.
+// Series returns f^e/α as points with their error bars (3 s.e.) and the theory f/α as a line,
+// both in the colour of d.
 func (c ExcessCurve) Series() []nbplot.Series {
 	return []nbplot.Series{
-		{Name: fmt.Sprintf("f^e/α d=%d", c.D), X: c.T, Y: numeric.Scaled(c.Fe, 1/c.Alpha), Err: numeric.Scaled(c.Err, 1/c.Alpha), Points: true},
-		{Name: fmt.Sprintf("f/α d=%d (theory)", c.D), X: c.T, Y: numeric.Scaled(c.Theory, 1/c.Alpha)},
+		{Name: fmt.Sprintf("f^e/α d=%d", c.D), X: c.T, Y: numeric.Scaled(c.Fe, 1/c.Alpha), Err: numeric.Scaled(c.Err, 1/c.Alpha), Points: true, Color: dimColor(c.D)},
+		{Name: fmt.Sprintf("f/α d=%d (theory)", c.D), X: c.T, Y: numeric.Scaled(c.Theory, 1/c.Alpha), Color: dimColor(c.D)},
 	}
 }
 

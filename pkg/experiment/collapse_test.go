@@ -14,7 +14,7 @@ import (
 func TestExcessSweep(t *testing.T) {
 	b := backend.MustDefault()
 	ts := []float64{0.05, 0.15, 0.3, 0.5, 0.8, 1.2, 2}
-	cs, err := ExcessSweep(b, []int{16}, 400, 1500, ts, 1, 1, 2)
+	cs, err := ExcessSweep(b, ExcessOptions{Ds: []int{16}, N: 400, NPrime: 1500, Times: ts, Mu: 1, Sigma: 1, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestExcessSweep(t *testing.T) {
 	if r := rows[0]; !(r.Zero < r.Midpoint) {
 		t.Errorf("largest zero %g not below the midpoint %g", r.Zero, r.Midpoint)
 	}
-	if _, err := ExcessSweep(b, []int{16}, 1, 10, ts, 1, 1, 1); err == nil {
+	if _, err := ExcessSweep(b, ExcessOptions{Ds: []int{16}, N: 1, NPrime: 10, Times: ts, Mu: 1, Sigma: 1, Seed: 1}); err == nil {
 		t.Error("n = 1 must be an error")
 	}
 }

@@ -135,7 +135,7 @@ func (p QPaths) Commitment() (frac, stderr []float64) {
 }
 
 // Paths returns the first k trajectories as series against t, split by the sign of q at the
-// end ("ends in +" / "ends in −"), for nbplot.Lines: the picture of Fig. 1 projected on m.
+// end ("ends in +" / "ends in −", coloured by it, thin lines), for nbplot.Lines: the picture of Fig. 1 projected on m.
 func (p QPaths) Paths(k int) []nbplot.Series {
 	last := p.Q[len(p.Q)-1]
 	k = min(k, len(last))
@@ -145,11 +145,11 @@ func (p QPaths) Paths(k int) []nbplot.Series {
 		for j := range p.T {
 			y[j] = p.Q[j][i]
 		}
-		name := "ends in +"
+		c := 1
 		if last[i] <= 0 {
-			name = "ends in −"
+			c = -1
 		}
-		out = append(out, nbplot.Series{Name: name, X: p.T, Y: y})
+		out = append(out, nbplot.Series{Name: className(c), X: p.T, Y: y, Color: classColor(c), Thin: true})
 	}
 	return out
 }

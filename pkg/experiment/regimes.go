@@ -36,19 +36,30 @@ type Regimes struct {
 // KeepDim is the largest dimension for which Regimes keeps the full states (for plane plots).
 const KeepDim = 3
 
-// RunRegimes draws n training points of m (seed), then runs nTraj backward trajectories with
-// the exact empirical score (score.Empirical, sde.Integrator with cfg; paper: T = 10, L = 1000)
-// and records them every `every` steps and at t = 0. On backend b.
-func RunRegimes(b compute.Backend, m gmm.Mixture, n, nTraj int, cfg sde.Config, every int, seed uint64) (Regimes, error) {
+// RegimesOptions are the parameters of RunRegimes.
+type RegimesOptions struct {
+	Mix          gmm.Mixture // the data distribution
+	N            int         // training points, >= 2
+	Trajectories int         // backward trajectories, >= 1
+	SDE          sde.Config  // the integrator (paper: T = 10, L = 1000)
+	Every        int         // record every Every steps (and at t = 0), >= 1
+	Seed         uint64      // seed of the training points
+}
+
+// RunRegimes draws o.N training points of o.Mix (o.Seed), then runs o.Trajectories backward
+// trajectories with the exact empirical score (score.Empirical, sde.Integrator with o.SDE)
+// and records them every o.Every steps and at t = 0. On backend b.
+func RunRegimes(b compute.Backend, o RegimesOptions) (Regimes, error) {
+	m, n, nTraj, cfg, every, seed := o.Mix, o.N, o.Trajectories, o.SDE, o.Every, o.Seed
 	switch {
 	case b == nil:
 		return Regimes{}, fmt.Errorf("experiment: RunRegimes: backend is nil")
 	case n < 2:
-		return Regimes{}, fmt.Errorf("experiment: RunRegimes: n must be >= 2, got %d", n)
+		return Regimes{}, fmt.Errorf("experiment: RunRegimes: N must be >= 2, got %d", n)
 	case nTraj < 1:
-		return Regimes{}, fmt.Errorf("experiment: RunRegimes: nTraj must be >= 1, got %d", nTraj)
+		return Regimes{}, fmt.Errorf("experiment: RunRegimes: Trajectories must be >= 1, got %d", nTraj)
 	case every < 1:
-		return Regimes{}, fmt.Errorf("experiment: RunRegimes: every must be >= 1, got %d", every)
+		return Regimes{}, fmt.Errorf("experiment: RunRegimes: Every must be >= 1, got %d", every)
 	}
 	a, labels, err := m.Sample(n, gmm.NewRand(seed))
 	if err != nil {
@@ -132,16 +143,8 @@ func overlaps(x, m []float32, b, d int) []float64 {
 	return q
 }
 
-// className is the series name of a trajectory ending in class c.
-func className(c int) string {
-	if c > 0 {
-		return "ends in +"
-	}
-	return "ends in −"
-}
-
-// OverlapSeries returns q(t) of the first k trajectories, named by their final class (for
-// ColorByName with ClassColors). Times t = 0 are dropped so that a log-t axis can show the
+// OverlapSeries returns q(t) of the first k trajectories as thin lines, named and coloured by
+// their final class. Times t = 0 are dropped so that a log-t axis can show the
 // collapse at small t.
 func (r Regimes) OverlapSeries(k int) []nbplot.Series {
 	var out []nbplot.Series
@@ -152,13 +155,13 @@ func (r Regimes) OverlapSeries(k int) []nbplot.Series {
 				xs, ys = append(xs, t), append(ys, r.Q[j][i])
 			}
 		}
-		out = append(out, nbplot.Series{Name: className(r.Class[i]), X: xs, Y: ys})
+		out = append(out, nbplot.Series{Name: className(r.Class[i]), X: xs, Y: ys, Color: classColor(r.Class[i]), Thin: true})
 	}
 	return out
 }
 
-// PlaneSeries returns the paths (x_1(t), x_2(t)) of the first k trajectories in the plane,
-// named by their final class, the training points, and the end points; d must be 2.
+// PlaneSeries returns the paths (x_1(t), x_2(t)) of the first k trajectories in the plane
+// as thin lines, named and coloured by their final class, the training points, and the end points; d must be 2.
 func (r Regimes) PlaneSeries(k int) ([]nbplot.Series, error) {
 	if r.Mix.D != 2 || len(r.X) == 0 {
 		return nil, fmt.Errorf("experiment: PlaneSeries: needs d = 2 with kept states, got d = %d", r.Mix.D)
@@ -169,7 +172,7 @@ func (r Regimes) PlaneSeries(k int) ([]nbplot.Series, error) {
 		for _, st := range r.X {
 			xs, ys = append(xs, float64(st[2*i])), append(ys, float64(st[2*i+1]))
 		}
-		out = append(out, nbplot.Series{Name: className(r.Class[i]), X: xs, Y: ys})
+		out = append(out, nbplot.Series{Name: className(r.Class[i]), X: xs, Y: ys, Color: classColor(r.Class[i]), Thin: true})
 	}
 	var ax, ay, ex, ey []float64
 	for mu := range r.N {

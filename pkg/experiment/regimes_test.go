@@ -15,7 +15,7 @@ import (
 func TestRunRegimes(t *testing.T) {
 	b := backend.MustDefault()
 	m := gmm.Mixture{D: 32, Mu: 1, Sigma: 1}
-	r, err := RunRegimes(b, m, 200, 300, sde.Config{T: 8, L: 400, Seed: 3}, 20, 4)
+	r, err := RunRegimes(b, RegimesOptions{Mix: m, N: 200, Trajectories: 300, SDE: sde.Config{T: 8, L: 400, Seed: 3}, Every: 20, Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,14 +43,14 @@ func TestRunRegimes(t *testing.T) {
 	if s := r.OverlapSeries(4); len(s) != 4 || s[0].X[len(s[0].X)-1] <= 0 {
 		t.Error("OverlapSeries must drop t = 0")
 	}
-	if _, err := RunRegimes(b, m, 1, 10, sde.Config{}, 10, 1); err == nil {
+	if _, err := RunRegimes(b, RegimesOptions{Mix: m, N: 1, Trajectories: 10, Every: 10, Seed: 1}); err == nil {
 		t.Error("n = 1 must be an error")
 	}
 }
 
 func TestRunRegimesPlane(t *testing.T) {
 	cfg := sde.Config{T: 5, L: 1000, Seed: 1}
-	r, err := RunRegimes(backend.MustDefault(), gmm.Mixture{D: 2, Mu: 2, Sigma: 0.7}, 12, 200, cfg, 100, 2)
+	r, err := RunRegimes(backend.MustDefault(), RegimesOptions{Mix: gmm.Mixture{D: 2, Mu: 2, Sigma: 0.7}, N: 12, Trajectories: 200, SDE: cfg, Every: 100, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

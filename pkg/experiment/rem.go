@@ -73,19 +73,30 @@ type REMPoint struct {
 	Dominant1SE float64
 }
 
-// REMMonteCarlo draws reps finite instances of the model (rem.Model.SampleTypical when
-// typical is set, rem.Model.Sample otherwise) at every t of ts and d of ds, and returns the
-// mean and standard error of (1/d) log Z_1, Z_+, Z_− with the d → ∞ predictions, and the
-// fraction of instances in which Z_1 dominates (the memorization criterion of SI C.4). Seeded.
-func REMMonteCarlo(model rem.Model, ts []float64, ds []int, reps int, typical bool, seed uint64) ([]REMPoint, error) {
+// REMOptions are the parameters of REMMonteCarlo.
+type REMOptions struct {
+	Times   []float64 // times t
+	Ds      []int     // dimensions d
+	Reps    int       // instances per (t, d), >= 2
+	Typical bool      // rem.Model.SampleTypical instead of rem.Model.Sample
+	Seed    uint64
+}
+
+// REMMonteCarlo draws o.Reps finite instances of the model (rem.Model.SampleTypical when
+// o.Typical is set, rem.Model.Sample otherwise) at every t of o.Times and d of o.Ds, and
+// returns the mean and standard error of (1/d) log Z_1, Z_+, Z_− with the d → ∞ predictions,
+// and the fraction of instances in which Z_1 dominates (the memorization criterion of SI
+// C.4). Seeded.
+func REMMonteCarlo(model rem.Model, o REMOptions) ([]REMPoint, error) {
+	ts, ds, reps, typical, seed := o.Times, o.Ds, o.Reps, o.Typical, o.Seed
 	if err := model.Validate(); err != nil {
 		return nil, fmt.Errorf("experiment: REMMonteCarlo: %w", err)
 	}
 	if reps < 2 {
-		return nil, fmt.Errorf("experiment: REMMonteCarlo: reps must be >= 2 for a standard error, got %d", reps)
+		return nil, fmt.Errorf("experiment: REMMonteCarlo: Reps must be >= 2 for a standard error, got %d", reps)
 	}
 	if len(ts) == 0 || len(ds) == 0 {
-		return nil, fmt.Errorf("experiment: REMMonteCarlo: ts and ds must be non-empty (got %d, %d)", len(ts), len(ds))
+		return nil, fmt.Errorf("experiment: REMMonteCarlo: Times and Ds must be non-empty (got %d, %d)", len(ts), len(ds))
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
 	var out []REMPoint

@@ -46,7 +46,7 @@ func TestREMCurves(t *testing.T) {
 func TestREMMonteCarlo(t *testing.T) {
 	model, _ := rem.New(0.2, 1, 1)
 	tc := model.CondensationTime()
-	pts, err := REMMonteCarlo(model, []float64{tc / 2, 1}, []int{30, 50}, 8, true, 11)
+	pts, err := REMMonteCarlo(model, REMOptions{Times: []float64{tc / 2, 1}, Ds: []int{30, 50}, Reps: 8, Typical: true, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +61,11 @@ func TestREMMonteCarlo(t *testing.T) {
 			t.Errorf("d=%d: %d levels", p.D, p.Levels)
 		}
 	}
-	again, _ := REMMonteCarlo(model, []float64{tc / 2, 1}, []int{30, 50}, 8, true, 11)
+	again, _ := REMMonteCarlo(model, REMOptions{Times: []float64{tc / 2, 1}, Ds: []int{30, 50}, Reps: 8, Typical: true, Seed: 11})
 	if again[3].LogZp != pts[3].LogZp {
 		t.Error("same seed must give the same estimate")
 	}
-	if _, err := REMMonteCarlo(model, []float64{1}, []int{30}, 1, true, 1); err == nil {
+	if _, err := REMMonteCarlo(model, REMOptions{Times: []float64{1}, Ds: []int{30}, Reps: 1, Typical: true, Seed: 1}); err == nil {
 		t.Error("reps = 1 must be an error")
 	}
 }

@@ -28,19 +28,29 @@ type PhiCurve struct {
 	Wall   float64   // seconds the measurement of this d took
 }
 
-// PhiSweep runs the cloning experiment of Fig. 2 (SI D.1) for each d of ds: backward
+// PhiOptions are the parameters of PhiSweep.
+type PhiOptions struct {
+	Ds        []int      // dimensions d
+	Ratios    []float64  // cloning times as x = t/t_S
+	Pairs     int        // clone pairs per time, >= 2 (paper: 10 000)
+	SDE       sde.Config // T and L (paper: T = 10, L = 1000); Seed is offset by d
+	Mu, Sigma float64    // μ̃ and σ of the mixture
+}
+
+// PhiSweep runs the cloning experiment of Fig. 2 (SI D.1) for each d of o.Ds: backward
 // trajectories of eq. (55) with the exact mixture score of eq. (54) (m = μ̃(1, ..., 1), σ),
-// T and L from cfg (paper: T = 10, L = 1000), cloned at the times t = x t_S for x in xs
-// (those in (0, T]; rounded to the step grid), pairs clone pairs each, classes
-// sign(m·x(0)). cfg.Seed is offset by d so each dimension has its own noise stream.
-func PhiSweep(b compute.Backend, ds []int, xs []float64, pairs int, cfg sde.Config, mu, sigma float64) ([]PhiCurve, error) {
+// T and L from o.SDE, cloned at the times t = x t_S for x in o.Ratios (those in (0, T];
+// rounded to the step grid), o.Pairs clone pairs each, classes sign(m·x(0)). o.SDE.Seed is
+// offset by d so each dimension has its own noise stream.
+func PhiSweep(b compute.Backend, o PhiOptions) ([]PhiCurve, error) {
+	ds, xs, pairs, cfg, mu, sigma := o.Ds, o.Ratios, o.Pairs, o.SDE, o.Mu, o.Sigma
 	switch {
 	case b == nil:
 		return nil, fmt.Errorf("experiment: PhiSweep: backend is nil")
 	case len(ds) == 0 || len(xs) == 0:
-		return nil, fmt.Errorf("experiment: PhiSweep: ds and xs must be non-empty (got %d, %d)", len(ds), len(xs))
+		return nil, fmt.Errorf("experiment: PhiSweep: Ds and Ratios must be non-empty (got %d, %d)", len(ds), len(xs))
 	case pairs < 2:
-		return nil, fmt.Errorf("experiment: PhiSweep: pairs must be >= 2, got %d", pairs)
+		return nil, fmt.Errorf("experiment: PhiSweep: Pairs must be >= 2, got %d", pairs)
 	}
 	var out []PhiCurve
 	for _, d := range ds {
@@ -103,14 +113,15 @@ func TheoryPhiCurve(d int, mu, sigma float64, xs []float64) (PhiCurve, error) {
 	return pc, nil
 }
 
-// Series returns the measured points with their error bars, named by d.
+// Series returns the measured points with their error bars, named and coloured by d.
 func (c PhiCurve) Series() nbplot.Series {
-	return nbplot.Series{Name: fmt.Sprintf("d=%d", c.D), X: c.X, Y: c.Phi, Err: c.Err, Points: true}
+	return nbplot.Series{Name: fmt.Sprintf("d=%d", c.D), X: c.X, Y: c.Phi, Err: c.Err, Points: true, Color: dimColor(c.D)}
 }
 
-// Line returns the curve as a line (for the eq. (6) curves), named by d.
+// Line returns the curve as a line (for the eq. (6) curves), named and coloured by d (the
+// colour of Series for the same d).
 func (c PhiCurve) Line() nbplot.Series {
-	return nbplot.Series{Name: fmt.Sprintf("eq. (6) d=%d", c.D), X: c.X, Y: c.Theory}
+	return nbplot.Series{Name: fmt.Sprintf("eq. (6) d=%d", c.D), X: c.X, Y: c.Theory, Color: dimColor(c.D)}
 }
 
 // Crossing is the finite-size crossing estimate of the φ curves (Fig. 2 and its text: "the

@@ -47,7 +47,7 @@ func TestPhiCrossingOfTheory(t *testing.T) {
 // within its error bars.
 func TestPhiSweepAgreesWithEq6(t *testing.T) {
 	b := backend.MustDefault()
-	cs, err := PhiSweep(b, []int{32}, []float64{0.5, 1, 1.5}, 600, sde.Config{T: 6, L: 300, Seed: 5}, 1, 1)
+	cs, err := PhiSweep(b, PhiOptions{Ds: []int{32}, Ratios: []float64{0.5, 1, 1.5}, Pairs: 600, SDE: sde.Config{T: 6, L: 300, Seed: 5}, Mu: 1, Sigma: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestPhiSweepAgreesWithEq6(t *testing.T) {
 			t.Errorf("x=%.3f: φ = %.4f ± %.4f (3 s.e.), eq. (6) %.4f", c.X[i], c.Phi[i], c.Err[i], c.Theory[i])
 		}
 	}
-	if _, err := PhiSweep(b, []int{32}, []float64{1}, 1, sde.Config{}, 1, 1); err == nil {
+	if _, err := PhiSweep(b, PhiOptions{Ds: []int{32}, Ratios: []float64{1}, Pairs: 1, Mu: 1, Sigma: 1}); err == nil {
 		t.Error("pairs = 1 must be an error")
 	}
 }

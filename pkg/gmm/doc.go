@@ -12,6 +12,11 @@
 //     eq. 7) and ClonePhi (the cloning experiment of SI D.1 on the projected dynamics);
 //   - collapse: CollapseTime t_C (eq. 10), SeparatedEntropy s^sep (eq. 5), ExcessEntropy f(t)
 //     (the d → ∞ solid lines of Fig. 3), Entropy (exact finite-d s(t)) and FiniteExcessEntropy.
+//   - commitment and wells: Commitment C(t), the probability that sign q(t) is already the
+//     final class (the posterior of eq. 6, derived here), CommitmentCurve; CurvatureZero (the
+//     numerical check of t* of eq. 23) and Barrier (height and minimum of the double well);
+//   - sampling the data P_0: Centre m, Rand (one point and its label, as gonum's distributions
+//     do), Sample (n points), NewRand (the seeded PCG generator).
 //
 // With σ = μ̃ = 1, Γ_t = 1 and κ(t_S) = sqrt(d) e^{-t_S} = 1 for every d, so φ(t_S) = 0.7752002
 // exactly, independent of d: the 0.775 at which the curves of Fig. 2 cross.

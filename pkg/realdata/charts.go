@@ -3,6 +3,7 @@ package realdata
 import (
 	"fmt"
 
+	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
 )
 
@@ -15,7 +16,7 @@ func (f *Figure4Result) Chart() *nbplot.Chart {
 		series = append(series, nbplot.Series{Name: r.Label, X: x, Y: y, Err: err})
 	}
 	return nbplot.Lines("Figure 4: speciation, φ(t) = P(two clones end in the same class)", "t / t_S", "φ(t)", series).
-		HLine(PhiLevel, "φ = 0.775").VLine(1, "t = t_S = ½ log Λ").YRange(0.4, 1.02)
+		HLine(clone.SpeciationLevel, "φ = 0.775").VLine(1, "t = t_S = ½ log Λ").YRange(0.4, 1.02)
 }
 
 // PhiCChart is Figure 5 (top left): φ_C(t) per training set, with t̄_C as vertical lines.

@@ -9,10 +9,6 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
-// PhiLevel is the value of φ that defines the measured speciation time, φ(t_S) = 0.775 (main
-// text, Fig. 2 and Fig. 4).
-const PhiLevel = 0.775
-
 // SpeciationOptions configure Speciation.
 type SpeciationOptions struct {
 	// Ratios are the cloning times in units of the predicted t_S: t = r·t_S, r > 0, r·t_S <= T.
@@ -41,7 +37,7 @@ type SpeciationResult struct {
 	Phi []clone.Estimate
 	// Pairs is the number of clone pairs per time.
 	Pairs int
-	// TSMeasured is the time where φ crosses PhiLevel (NaN when it does not within Times).
+	// TSMeasured is the time where φ crosses clone.SpeciationLevel (NaN when it does not within Times).
 	TSMeasured float64
 }
 
@@ -95,7 +91,7 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 		p[i] = est.P
 		out.Ratios = append(out.Ratios, out.Times[i]/e.TS)
 	}
-	out.TSMeasured, _ = numeric.Crossing(out.Times, p, PhiLevel)
+	out.TSMeasured, _ = numeric.Crossing(out.Times, p, clone.SpeciationLevel)
 	return out, nil
 }
 
