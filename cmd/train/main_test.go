@@ -53,7 +53,8 @@ func TestBadArguments(t *testing.T) {
 	}{
 		{[]string{"-out", "x"}, "-data is required"},
 		{[]string{"-data", "/nonexistent/fmnist", "-out", t.TempDir()}, "no such file"},
-		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-config", "huge", "-dataset", "nosuch"}, ""},
+		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-config", "huge"}, `-config "huge"`},
+		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-dataset", "nosuch"}, `"nosuch"`},
 	} {
 		err := run(tc.args)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

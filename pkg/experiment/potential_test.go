@@ -8,14 +8,23 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/nbplot"
 	"github.com/diffregimes/diffregimes/pkg/numeric"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// logCosh is an overflow-free log cosh, independent of package gmm.
-func logCosh(x float64) float64 {
-	x = math.Abs(x)
-	return x + math.Log1p(math.Exp(-2*x)) - math.Ln2
+// logDensityQ is log p_t(q) for the overlap q = m·x/sqrt(d) under P_t with σ = 1 (Γ_t = 1,
+// SI eq. 17): ½ N(q; +a, μ̃²) + ½ N(q; −a, μ̃²), a = μ̃² sqrt(d) e^{-t}, from gonum's normal
+// density and log-sum-exp, independent of package gmm.
+func logDensityQ(m gmm.Mixture, q, t float64) float64 {
+	a := m.Mu * m.Mu * math.Sqrt(float64(m.D)) * math.Exp(-t)
+	plus := distuv.Normal{Mu: a, Sigma: m.Mu}.LogProb(q)
+	minus := distuv.Normal{Mu: -a, Sigma: m.Mu}.LogProb(q)
+	return floats.LogSumExp([]float64{plus, minus}) - math.Ln2
 }
 
+// V(q, t) of eq. (8) is the potential of the backward drift of q: −∂V/∂q = q + 2μ̃² ∂_q log p_t(q)
+// (eq. 3 projected on m, SI eqs. 19-20), so V(q, t) − V(0, t) = −q²/2 − 2μ̃² [log p_t(q) −
+// log p_t(0)]: checked against the projected density itself, not a re-typed eq. (8).
 func TestPotentialMatchesEq8(t *testing.T) {
 	for _, m := range []gmm.Mixture{{D: 100, Mu: 1, Sigma: 1}, {D: 12288, Mu: 0.7, Sigma: 1}} {
 		ts := []float64{0.1, m.SpeciationTime(), 2 * m.SpeciationTime()}
@@ -28,9 +37,10 @@ func TestPotentialMatchesEq8(t *testing.T) {
 		}
 		for i, tt := range ts {
 			for j, q := range p.Q {
-				want := 0.5*q*q - 2*m.Mu*m.Mu*logCosh(q*math.Exp(-tt)*math.Sqrt(float64(m.D)))
-				if math.Abs(p.V[i][j]-want) > 1e-9*(1+math.Abs(want)) {
-					t.Fatalf("d=%d V(%g, %g) = %g, eq. 8 gives %g", m.D, q, tt, p.V[i][j], want)
+				want := -0.5*q*q - 2*m.Mu*m.Mu*(logDensityQ(m, q, tt)-logDensityQ(m, 0, tt))
+				got := p.V[i][j] - p.V[i][30] // Q[30] = 0
+				if math.Abs(got-want) > 1e-9*(1+math.Abs(want)) {
+					t.Fatalf("d=%d V(%g, %g) − V(0) = %g, from the projected density %g", m.D, q, tt, got, want)
 				}
 			}
 		}

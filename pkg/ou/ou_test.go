@@ -25,6 +25,30 @@ func TestDeltaGamma(t *testing.T) {
 	}
 }
 
+// Γ_t at σ ≠ 1 is the variance of x(t) = e^{-t} a + sqrt(Δ_t) ξ for a ~ N(0, σ²): checked by a
+// Monte Carlo of the forward process itself (not of the formula), within 4 standard errors of
+// the sample variance (its s.e. is Γ_t sqrt(2/(n−1)) for Gaussian samples).
+func TestGammaIsForwardVariance(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const n = 200000
+	for _, sigma := range []float64{0.3, 2.5} {
+		for _, tt := range []float64{0.05, 0.5, 2} {
+			var s, s2 float64
+			for range n {
+				a := sigma * r.NormFloat64()
+				x := math.Exp(-tt)*a + math.Sqrt(-math.Expm1(-2*tt))*r.NormFloat64()
+				s, s2 = s+x, s2+x*x
+			}
+			m := s / n
+			v := (s2 - n*m*m) / (n - 1)
+			g := Gamma(tt, sigma)
+			if se := g * math.Sqrt(2.0/(n-1)); math.Abs(v-g) > 4*se {
+				t.Errorf("σ=%g t=%g: sample variance %.5f, Γ_t = %.5f (± %.5f)", sigma, tt, v, g, se)
+			}
+		}
+	}
+}
+
 // The forward closed form must have mean e^{-t} a and variance Δ_t: checked by Monte Carlo.
 func TestForwardMoments(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))

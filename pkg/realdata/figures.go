@@ -205,26 +205,28 @@ func Samples(e *Experiment, clf *classifier.Classifier, k, rows int, cfg sde.Con
 			return nil, err
 		}
 	}
-	r.TrainNN = e.TrainingSpacing(k)
+	if r.TrainNN, err = e.TrainingSpacing(k); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
 // TrainingSpacing returns, for the first m training images, the L2 distance to their nearest
-// other training image.
-func (e *Experiment) TrainingSpacing(m int) []float64 {
+// other training image; the error is that of the neighbour search, naming the image.
+func (e *Experiment) TrainingSpacing(m int) ([]float64, error) {
 	m = min(m, e.N())
 	out := make([]float64, m)
 	for i := range m {
 		nb, err := e.KNearest(e.Points.Point(i), 2) // itself (distance 0) and the nearest other
 		if err != nil {
-			return nil
+			return nil, fmt.Errorf("realdata: TrainingSpacing: image %d: %w", i, err)
 		}
 		out[i] = nb.Dist[0][1]
 		if nb.Index[0][0] != i { // a duplicate image came first
 			out[i] = nb.Dist[0][0]
 		}
 	}
-	return out
+	return out, nil
 }
 
 // FashionSpecs returns the default pair (Fashion-MNIST trouser/bag) with each of the given

@@ -194,3 +194,31 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TrainingSpacing returns the distance to the nearest other image (brute force in float64).
+func TestTrainingSpacing(t *testing.T) {
+	ds, _ := clusters(6, 3, 1, 0.5, 8)
+	e := mustExperiment(t, ds)
+	sp, err := e.TrainingSpacing(6)
+	if err != nil || len(sp) != 6 {
+		t.Fatalf("TrainingSpacing = %v, %v", sp, err)
+	}
+	d := e.D()
+	for i, got := range sp {
+		want := math.Inf(1)
+		for mu := range e.N() {
+			if mu == i {
+				continue
+			}
+			var s float64
+			for j := range d {
+				r := float64(ds.X[i*d+j]) - float64(ds.X[mu*d+j])
+				s += r * r
+			}
+			want = math.Min(want, math.Sqrt(s))
+		}
+		if math.Abs(got-want) > 1e-4*want {
+			t.Errorf("image %d: spacing %g, brute force %g", i, got, want)
+		}
+	}
+}
