@@ -28,15 +28,21 @@ func (m Mixture) Commitment(t float64) float64 {
 // CommitmentCurve returns Commitment at each of ts, or an error naming the first invalid
 // parameter.
 func (m Mixture) CommitmentCurve(ts []float64) ([]float64, error) {
+	return m.curve("CommitmentCurve", ts, m.Commitment)
+}
+
+// curve returns f at each of ts, or an error naming the first invalid parameter (fn names
+// the caller).
+func (m Mixture) curve(fn string, ts []float64, f func(float64) float64) ([]float64, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
 	out := make([]float64, len(ts))
 	for i, t := range ts {
 		if !(t >= 0) {
-			return nil, fmt.Errorf("gmm: CommitmentCurve: time ts[%d] = %g must be >= 0", i, t)
+			return nil, fmt.Errorf("gmm: %s: time ts[%d] = %g must be >= 0", fn, i, t)
 		}
-		out[i] = m.Commitment(t)
+		out[i] = f(t)
 	}
 	return out, nil
 }

@@ -38,17 +38,7 @@ func phiOfSNR(kappa float64) float64 {
 
 // PhiCurve returns Phi at each of ts, or an error naming the first invalid parameter.
 func (m Mixture) PhiCurve(ts []float64) ([]float64, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	out := make([]float64, len(ts))
-	for i, t := range ts {
-		if !(t >= 0) {
-			return nil, fmt.Errorf("gmm: PhiCurve: time ts[%d] = %g must be >= 0", i, t)
-		}
-		out[i] = m.Phi(t)
-	}
-	return out, nil
+	return m.curve("PhiCurve", ts, m.Phi)
 }
 
 // PhiInverse returns the time t at which φ(t) = p, for ½ < p < φ(0): the speciation time as
