@@ -259,3 +259,18 @@ func FormatSpeciation(results []*Result, factors []float64, seed uint64) (string
 	}
 	return b.String(), nil
 }
+
+// FormatMisses renders, for every measured row with paper values, how far the measurement is
+// from Table 1: Λ (relative), t_S (absolute) and n against the paper's n.
+func FormatMisses(results []*Result) string {
+	var b strings.Builder
+	for _, r := range results {
+		if r.Spectrum == nil || r.Row.Lambda == 0 {
+			continue
+		}
+		s := r.Spectrum
+		fmt.Fprintf(&b, "  %-28s Λ = %6.2f vs %6.2f (%+6.1f%%)   t_S = %.3f vs %.2f (%+.3f)   n = %d vs the paper's %d\n",
+			r.Row.Label, s.Lambda, r.Row.Lambda, 100*(s.Lambda-r.Row.Lambda)/r.Row.Lambda, s.TS, r.Row.TS, s.TS-r.Row.TS, r.N, r.Row.N)
+	}
+	return b.String()
+}
