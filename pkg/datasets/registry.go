@@ -113,33 +113,36 @@ func (src Source) Locate(root string) (string, error) {
 	var tried []string
 	for _, r := range src.searchRoots(root) {
 		dir := filepath.Join(r, src.Dir)
+		tried = append(tried, dir)
 		if len(src.Probes) == 0 {
 			if st, err := os.Stat(dir); err == nil && st.IsDir() {
 				return dir, nil
 			}
-			tried = append(tried, dir)
 		}
 		for _, p := range src.Probes {
-			path := filepath.Join(dir, p)
-			if _, err := os.Stat(path); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
 				return dir, nil
 			}
-			tried = append(tried, path)
 		}
 	}
-	return "", &MissingError{Name: src.Name, Looked: tried, HowTo: src.HowTo}
+	return "", &MissingError{Name: src.Name, Looked: tried, Probes: src.Probes, HowTo: src.HowTo}
 }
 
 // MissingError reports a dataset whose files were not found.
 type MissingError struct {
-	// Name is the dataset, Looked the paths tried, HowTo how to provide it.
+	// Name is the dataset, Looked the directories tried, Probes the files looked for in each
+	// (none: the directory itself), HowTo how to provide it.
 	Name   string
 	Looked []string
+	Probes []string
 	HowTo  string
 }
 
 func (e *MissingError) Error() string {
-	msg := fmt.Sprintf("datasets: %s not found; looked for %s", e.Name, strings.Join(e.Looked, ", "))
+	msg := fmt.Sprintf("datasets: %s not found; looked in %s", e.Name, strings.Join(e.Looked, ", "))
+	if len(e.Probes) > 0 {
+		msg += " for " + strings.Join(e.Probes, " or ")
+	}
 	if e.HowTo != "" {
 		msg += "; to provide it: " + e.HowTo
 	}
