@@ -25,9 +25,12 @@ func UniversalitySpecs(n int) []datasets.Spec {
 	m := datasets.MNISTSpec()
 	m.N = min(n, 1700)
 	specs := []datasets.Spec{m}
-	for _, c := range [][]string{{"Sandal", "Sneaker"}, {"Bag", "Ankle boot"}, {"Trouser", "Bag"}, {"Coat", "Sandal"}} {
-		s := datasets.DefaultSpec()
-		s.Classes, s.N = c, n
+	for _, c := range [][]string{{"Sandal", "Sneaker"}, {"Bag", "Ankle boot"}, nil, {"Coat", "Sandal"}} {
+		s := datasets.DefaultSpec() // nil: its own classes, "1"/"8" (trouser/bag), as notebooks 30-33
+		if c != nil {
+			s.Classes = c
+		}
+		s.N = n
 		specs = append(specs, s)
 	}
 	return specs
@@ -143,28 +146,34 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 	return res, nil
 }
 
-// TrainedClassifier is the default ClassifierFunc: the classifier of SI D.2 trained (or
-// reloaded from its cache) on n images of the pair's training split (n = 0 or more than the
-// split holds: all of it) for the given number of steps.
+// TrainedClassifier is the default ClassifierFunc: PairClassifier's classifier and its test
+// accuracy.
 func TrainedClassifier(n, steps int) ClassifierFunc {
 	return func(b compute.Backend, spec datasets.Spec) (clone.ClassFunc, float64, error) {
-		cs := spec
-		cs.N = 0
-		all, err := datasets.Load(cs)
-		if err != nil {
-			return nil, 0, err
-		}
-		if n > 0 && n < all.N {
-			cs.N = n / len(cs.Classes) * len(cs.Classes)
-		} else {
-			cs.N = all.N
-		}
-		clf, err := classifier.Cached(b, classifier.PairOptions{Spec: cs, Train: classifier.DefaultTrainOptions(steps)})
+		clf, err := PairClassifier(b, spec, n, steps)
 		if err != nil {
 			return nil, 0, err
 		}
 		return ClassFunc(clf), clf.TestAccuracy, nil
 	}
+}
+
+// PairClassifier is the classifier of SI D.2 for the class pair of spec, trained (or
+// reloaded from its cache, classifier.Cached) on n images of the pair's training split (n = 0,
+// or more than the split holds: all of it) for the given number of Adam steps.
+func PairClassifier(b compute.Backend, spec datasets.Spec, n, steps int) (*classifier.Classifier, error) {
+	cs := spec
+	cs.N = 0
+	all, err := datasets.Load(cs)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 && n < all.N {
+		cs.N = n / len(cs.Classes) * len(cs.Classes)
+	} else {
+		cs.N = all.N
+	}
+	return classifier.Cached(b, classifier.PairOptions{Spec: cs, Train: classifier.DefaultTrainOptions(max(steps, 1))})
 }
 
 // Spread summarises the crossings of the curves with one: the smallest and largest t/t_S,
