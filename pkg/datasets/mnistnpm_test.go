@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -104,6 +105,10 @@ func FuzzReadMNISTJSON(f *testing.F) {
 	f.Add([]byte(`{"data": []}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		px, err := ReadMNISTJSON(bytes.NewReader(b), "fuzz.json")
+		slow, serr := decodeMNISTJSON(bytes.NewReader(b), "fuzz.json")
+		if (err == nil) != (serr == nil) || !slices.Equal(px, slow) {
+			t.Fatalf("fast scan (%d values, %v) and tokenizer (%d values, %v) disagree", len(px), err, len(slow), serr)
+		}
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.json") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -121,14 +126,26 @@ func FuzzReadMNISTJSON(f *testing.F) {
 	})
 }
 
+// BenchmarkReadMNISTJSON compares the direct scan with its peer, encoding/json's tokenizer,
+// on 100 images.
 func BenchmarkReadMNISTJSON(b *testing.B) {
 	img := strings.Repeat("0.123,0,0,0.992,", 196)
 	data := []byte(`{"data": [` + strings.Repeat(img, 100) + `0]}`)
 	data = bytes.Replace(data, []byte(",0]}"), []byte("]}"), 1)
-	b.SetBytes(int64(len(data)))
-	for range b.N {
-		if _, err := ReadMNISTJSON(bytes.NewReader(data), "bench.json"); err != nil {
-			b.Fatal(err)
-		}
+	for _, c := range []struct {
+		name string
+		read func(r *bytes.Reader) ([]float32, error)
+	}{
+		{"scan", func(r *bytes.Reader) ([]float32, error) { return ReadMNISTJSON(r, "bench.json") }},
+		{"tokenizer", func(r *bytes.Reader) ([]float32, error) { return decodeMNISTJSON(r, "bench.json") }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for range b.N {
+				if px, err := c.read(bytes.NewReader(data)); err != nil || len(px) != 78400 {
+					b.Fatal(len(px), err)
+				}
+			}
+		})
 	}
 }
