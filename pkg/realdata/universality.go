@@ -163,14 +163,17 @@ func TrainedClassifier(n, steps int) ClassifierFunc {
 // or more than the split holds: all of it) for the given number of Adam steps.
 func PairClassifier(b compute.Backend, spec datasets.Spec, n, steps int) (*classifier.Classifier, error) {
 	cs := spec
-	cs.N = 0
-	all, err := datasets.Load(cs)
-	if err != nil {
-		return nil, err
-	}
-	if n > 0 && n < all.N {
-		cs.N = n / len(cs.Classes) * len(cs.Classes)
-	} else {
+	cs.N = n / len(cs.Classes) * len(cs.Classes)
+	if _, err := datasets.Load(cs); err != nil || cs.N == 0 {
+		// Fewer images than n (or n = 0): all of the training split.
+		cs.N = 0
+		all, aerr := datasets.Load(cs)
+		if aerr != nil {
+			return nil, aerr
+		}
+		if n > 0 && all.N >= n {
+			return nil, err // not a shortage: the error of the first load
+		}
 		cs.N = all.N
 	}
 	return classifier.Cached(b, classifier.PairOptions{Spec: cs, Train: classifier.DefaultTrainOptions(max(steps, 1))})
