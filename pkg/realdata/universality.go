@@ -20,8 +20,9 @@ import (
 // reproduces Table 1, Λ ≈ 7.4) and four Fashion-MNIST pairs chosen to span Λ (first channel,
 // n = 2000, measured here): sandal/sneaker ≈ 7.0, bag/ankle boot ≈ 11.3, trouser/bag ≈ 27.6
 // (the project's default pair) and coat/sandal ≈ 33.1. n images each (MNIST: at most the 1700
-// of its training split).
-func UniversalitySpecs(n int) []datasets.Spec {
+// of its training split), except nDefault for trouser/bag (0: n), so that it can match the
+// training set of notebook 20's U-Net for route (b).
+func UniversalitySpecs(n, nDefault int) []datasets.Spec {
 	m := datasets.MNISTSpec()
 	m.N = min(n, 1700)
 	specs := []datasets.Spec{m}
@@ -31,6 +32,9 @@ func UniversalitySpecs(n int) []datasets.Spec {
 			s.Classes = c
 		}
 		s.N = n
+		if c == nil && nDefault > 0 {
+			s.N = nDefault
+		}
 		specs = append(specs, s)
 	}
 	return specs
@@ -41,8 +45,12 @@ type ClassifierFunc func(b compute.Backend, spec datasets.Spec) (clone.ClassFunc
 
 // UniversalityOptions configure Universality.
 type UniversalityOptions struct {
-	// Specs are the training sets, one curve per set and route (nil: UniversalitySpecs(1000)).
+	// Specs are the training sets, one curve per set and route (nil: UniversalitySpecs(500, 0)).
 	Specs []datasets.Spec
+	// DDPM says for which training sets a route (b) checkpoint found by MaybeDDPM may be used
+	// (nil: DefaultPairDDPM). Route (b) checkpoints are found by dataset name and n only, so a
+	// U-Net trained on trouser/bag would otherwise be taken for another pair of the same n.
+	DDPM func(spec datasets.Spec) bool
 	// ClassifierN is the number of images each classifier trains on (0: all of the pair's
 	// training split; capped by it otherwise).
 	ClassifierN int
@@ -111,7 +119,10 @@ type UniversalityResult struct {
 // very different datasets look alike.
 func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResult, error) {
 	if opt.Specs == nil {
-		opt.Specs = UniversalitySpecs(1000)
+		opt.Specs = UniversalitySpecs(500, 0)
+	}
+	if opt.DDPM == nil {
+		opt.DDPM = DefaultPairDDPM
 	}
 	if opt.Classifier == nil {
 		opt.Classifier = TrainedClassifier(opt.ClassifierN, max(opt.ClassifierSteps, 1))
@@ -131,9 +142,19 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 		if err != nil {
 			return nil, fmt.Errorf("realdata: Universality %s: classifier: %w", DatasetLabel(spec), err)
 		}
-		exps, err := Routes(b, DatasetLabel(spec), ds)
+		e, err := NewEmpirical(b, DatasetLabel(spec), ds)
 		if err != nil {
 			return nil, err
+		}
+		exps := []*Experiment{e}
+		if opt.DDPM(spec) {
+			eb, err := MaybeDDPM(b, DatasetLabel(spec), ds)
+			if err != nil {
+				return nil, err
+			}
+			if eb != nil {
+				exps = append(exps, eb)
+			}
 		}
 		for _, e := range exps {
 			r, err := Speciation(e, class, opt.Speciation)
@@ -144,6 +165,14 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 		}
 	}
 	return res, nil
+}
+
+// DefaultPairDDPM allows route (b) for the project's default training pair only
+// (datasets.DefaultSpec's dataset and classes: the U-Nets of notebook 20 and cmd/train's
+// default), until checkpoints record the training set they were trained on.
+func DefaultPairDDPM(spec datasets.Spec) bool {
+	d := datasets.DefaultSpec()
+	return spec.Name == d.Name && strings.Join(spec.Classes, "/") == strings.Join(d.Classes, "/")
 }
 
 // TrainedClassifier is the default ClassifierFunc: PairClassifier's classifier and its test

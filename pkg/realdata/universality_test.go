@@ -94,7 +94,13 @@ func TestUniversalityOnFashionMNIST(t *testing.T) {
 	}
 	t.Setenv(DDPMEnv, t.TempDir()) // no route (b) checkpoint
 	t.Setenv(datasets.EnvCache, t.TempDir())
-	specs := UniversalitySpecs(60)[1:3] // sandal/sneaker, bag/ankle boot
+	specs := UniversalitySpecs(60, 0)[1:3] // sandal/sneaker, bag/ankle boot
+	if DefaultPairDDPM(specs[0]) || !DefaultPairDDPM(UniversalitySpecs(60, 0)[3]) {
+		t.Error("route (b) must be allowed for trouser/bag only")
+	}
+	if n := UniversalitySpecs(60, 1000)[3].N; n != 1000 {
+		t.Errorf("nDefault: trouser/bag has n = %d", n)
+	}
 	missing := datasets.Spec{Name: datasets.MNISTName, Classes: []string{"0", "7"}, N: 40, Root: t.TempDir()}
 	res, err := Universality(MustBackend(), UniversalityOptions{Specs: append(specs, missing), Classifier: nearestMean,
 		Speciation: SpeciationOptions{Ratios: []float64{0.05, 3}, Pairs: 64, SDE: sde.Config{T: 6, L: 40, K: 10, Seed: 1}}})

