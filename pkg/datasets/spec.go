@@ -58,9 +58,14 @@ func FashionMNISTPair(n int, seed uint64) (*Dataset, error) {
 	return Load(s)
 }
 
-// Key is the cache key of the spec.
+// Key names the spec (models trained on it are cached under it); Load's cache file adds the
+// fingerprint of the source files. A Root, when set, is part of it.
 func (s Spec) Key() string {
-	return fmt.Sprintf("%s-%s-%s-n%d-seed%d-raw%t", s.Name, s.Split, strings.Join(s.Classes, "+"), s.N, s.Seed, s.Raw)
+	k := fmt.Sprintf("%s-%s-%s-n%d-seed%d-raw%t", s.Name, s.Split, strings.Join(s.Classes, "+"), s.N, s.Seed, s.Raw)
+	if s.Root != "" {
+		k += "-root" + s.Root
+	}
+	return k
 }
 
 // Load builds the dataset described by s through its registered Source: it locates the data
