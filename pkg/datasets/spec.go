@@ -3,6 +3,7 @@ package datasets
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,11 +60,13 @@ func FashionMNISTPair(n int, seed uint64) (*Dataset, error) {
 }
 
 // Key names the spec (models trained on it are cached under it); Load's cache file adds the
-// fingerprint of the source files. A Root, when set, is part of it.
+// fingerprint of the source files. A Root, when set, is part of it (hashed: FNV-64a).
 func (s Spec) Key() string {
 	k := fmt.Sprintf("%s-%s-%s-n%d-seed%d-raw%t", s.Name, s.Split, strings.Join(s.Classes, "+"), s.N, s.Seed, s.Raw)
 	if s.Root != "" {
-		k += "-root" + s.Root
+		h := fnv.New64a()
+		h.Write([]byte(s.Root))
+		k += fmt.Sprintf("-root%016x", h.Sum64())
 	}
 	return k
 }
