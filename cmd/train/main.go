@@ -131,8 +131,5 @@ func loadData(path, name, classes string, n int, seed uint64) (*datasets.Dataset
 	if !st.IsDir() {
 		return datasets.ReadCache(path)
 	}
-	if err := os.Setenv("DIFFREGIMES_DATA", path); err != nil {
-		return nil, err
-	}
-	return datasets.Load(datasets.Spec{Name: name, Classes: strings.Split(classes, ","), N: n, Seed: seed})
+	return datasets.Load(datasets.Spec{Name: name, Classes: strings.Split(classes, ","), N: n, Seed: seed, Root: path})
 }

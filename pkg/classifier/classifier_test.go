@@ -12,7 +12,7 @@ import (
 // checks the bar, >= 95% test accuracy on Fashion-MNIST trouser vs bag; a second
 // CachedIn call reloads the saved checkpoint (no training) with identical logits.
 func TestTrainPairAccuracyAndReload(t *testing.T) {
-	if ok, _ := (datasets.Table1()[0]).Available(); !ok {
+	if ok, _ := datasets.DefaultSpec().Available(); !ok {
 		t.Skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
 	}
 	b := backend.MustDefault()

@@ -6,8 +6,24 @@ import (
 	"path/filepath"
 )
 
-// CIFAR10Classes names the ten CIFAR-10 labels.
-var CIFAR10Classes = []string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
+// cifar10Classes names the ten CIFAR-10 labels (ClassNames(CIFAR10Name) returns a copy).
+var cifar10Classes = []string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
+
+var cifarTrainFiles = []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"}
+
+func init() {
+	Register(Source{Name: CIFAR10Name, Classes: cifar10Classes, Dir: "cifar-10-batches-bin",
+		Probes: append(append([]string(nil), cifarTrainFiles...), "test_batch.bin"),
+		HowTo:  "unpack cifar-10-binary.tar.gz into <root>/ (creates cifar-10-batches-bin/data_batch_1.bin ...)",
+		Read: func(dir string, s Spec) (*Dataset, []int, error) {
+			cl, err := classIndices(cifar10Classes, s)
+			if err != nil {
+				return nil, nil, err
+			}
+			ds, err := readCIFARDir(dir, s.Split)
+			return ds, cl, err
+		}})
+}
 
 // cifarRecord is one CIFAR-10 binary record: a label byte, then the 1024 red, 1024 green and
 // 1024 blue bytes of a 32×32 image (planes, row-major).
@@ -25,7 +41,7 @@ func ReadCIFAR10Batch(path string) (*Dataset, error) {
 	}
 	n := len(b) / cifarRecord
 	ds := &Dataset{Name: filepath.Base(path), N: n, H: 32, W: 32, C: 3, X: make([]float32, n*3072), Labels: make([]int, n),
-		ClassNames: append([]string(nil), CIFAR10Classes...)}
+		ClassNames: append([]string(nil), cifar10Classes...)}
 	for i := 0; i < n; i++ {
 		rec := b[i*cifarRecord : (i+1)*cifarRecord]
 		if rec[0] >= 10 {
@@ -50,13 +66,22 @@ func planesToHWC(dst []float32, src []byte, hw, c int) {
 // CIFAR10 loads the training (data_batch_1..5.bin) or test (test_batch.bin) split from the
 // directory "cifar-10-batches-bin" (the unpacked cifar-10-binary.tar.gz) under Roots().
 func CIFAR10(split Split) (*Dataset, error) {
-	files := []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"}
-	if split == Test {
-		files = []string{"test_batch.bin"}
-	}
-	dir, err := locate("cifar-10-batches-bin", files[0])
+	src, err := Lookup(CIFAR10Name)
 	if err != nil {
 		return nil, err
+	}
+	dir, err := src.Locate("")
+	if err != nil {
+		return nil, err
+	}
+	return readCIFARDir(dir, split)
+}
+
+// readCIFARDir reads the batches of a split from dir.
+func readCIFARDir(dir string, split Split) (*Dataset, error) {
+	files := cifarTrainFiles
+	if split == Test {
+		files = []string{"test_batch.bin"}
 	}
 	var parts []*Dataset
 	for _, f := range files {

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // toy returns n images h×w×c with pixel values k/255 and labels i mod classes.
@@ -215,41 +217,81 @@ func TestLoadUsesCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(cache, cacheName(s.Key()))
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("no cache written: %v", err)
-	}
-	// With the source gone, Load must come from the cache, identical.
-	os.RemoveAll(filepath.Join(root, "mnist"))
-	b, err := Load(s)
+	path, err := CachePath(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("cached dataset differs")
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no cache written: %v", err)
 	}
-	// A corrupted cache is rebuilt from source, which is now missing: the error names the path.
+	// The second Load comes from the cache: a marker set saved under its name comes back.
+	marker := toy(2, 32, 32, 1, 2)
+	if err := marker.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := Load(s); err != nil || b.Name != "toy" || b.N != 2 {
+		t.Fatalf("second Load did not read the cache: %v", err)
+	}
+	// A corrupted cache is rebuilt from source and replaced.
 	os.WriteFile(path, []byte("DRDS broken"), 0o644)
-	_, err = Load(s)
-	wantErr(t, err, "mnist not found", root)
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Fatal("corrupt cache not removed")
+	c, err := Load(s)
+	if err != nil || !reflect.DeepEqual(a, c) {
+		t.Fatalf("rebuild after corrupt cache: %v", err)
 	}
+	if _, err := ReadCache(path); err != nil {
+		t.Fatalf("corrupt cache not replaced: %v", err)
+	}
+	// With the source gone, the old cache is not trusted: the error names the paths and how to
+	// provide the data.
+	os.RemoveAll(filepath.Join(root, "mnist"))
+	_, err = Load(s)
+	wantErr(t, err, "mnist not found", root, "to provide it")
 	_, err = Load(Spec{Name: "mnist2", Classes: []string{"1"}})
-	wantErr(t, err, "unknown dataset name")
-	_, err = Load(Spec{Name: FashionMNISTName, Classes: []string{"Jacket"}})
-	wantErr(t, err, "unknown class \"Jacket\"")
+	wantErr(t, err, "unknown dataset name", MNISTNPMName)
+	_, err = Load(Spec{Name: FashionMNISTName, Classes: []string{"Jacket"}, Root: "/usr/share/datasets"})
+	if ok, _ := (Spec{Name: FashionMNISTName, Root: "/usr/share/datasets"}).Available(); ok {
+		wantErr(t, err, "unknown class \"Jacket\"")
+	}
 }
 
-func TestTable1Rows(t *testing.T) {
-	for _, r := range Table1() {
-		if r.Lambda > 0 && math.Abs(0.5*math.Log(r.Lambda)-r.TS) > 0.006 {
-			t.Errorf("%s: t_S=%v but 1/2 log Λ = %v", r.Label, r.TS, 0.5*math.Log(r.Lambda))
-		}
-		ok, looked := r.Available()
-		if len(looked) == 0 || (!ok && len(looked) != len(Roots())) {
-			t.Errorf("%s: looked in %v", r.Label, looked)
-		}
+// TestCacheKeyedBySource is issue #15 row 4: data from another root, or source files replaced
+// in place, never come back from a cached set.
+func TestCacheKeyedBySource(t *testing.T) {
+	r1, r2, cache := t.TempDir(), t.TempDir(), t.TempDir()
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv(EnvCache, cache)
+	t.Setenv(EnvData, "")
+	writeIDX(t, filepath.Join(r1, "mnist"), 40, 28, 28, 10, false)
+	s := Spec{Name: MNISTName, Classes: []string{"1", "8"}, N: 4, Seed: 2, Root: r1}
+	if _, err := Load(s); err != nil {
+		t.Fatal(err)
+	}
+	// Garbage IDX files under another root: an error naming them, not the cached set.
+	writeFile(t, filepath.Join(r2, "mnist", "train-images-idx3-ubyte"), []byte("garbage garbage"), false)
+	writeFile(t, filepath.Join(r2, "mnist", "train-labels-idx1-ubyte"), []byte("garbage"), false)
+	s2 := s
+	s2.Root = r2
+	_, err := Load(s2)
+	wantErr(t, err, filepath.Join(r2, "mnist"))
+	// The same garbage written in place of the first root's files.
+	p1, _ := CachePath(s)
+	time.Sleep(10 * time.Millisecond)
+	writeFile(t, filepath.Join(r1, "mnist", "train-images-idx3-ubyte"), []byte("garbage garbage"), false)
+	if p2, _ := CachePath(s); p2 == p1 {
+		t.Fatal("cache key unchanged after the source file was replaced")
+	}
+	_, err = Load(s)
+	wantErr(t, err, filepath.Join(r1, "mnist", "train-images-idx3-ubyte"))
+	// Spec.Root is the only root searched: an empty root is an error, not a fallback to
+	// $DIFFREGIMES_DATA (issue #15 row 3).
+	t.Setenv(EnvData, r1)
+	empty := t.TempDir()
+	s3 := s
+	s3.Root = empty
+	_, err = Load(s3)
+	wantErr(t, err, "mnist not found", filepath.Join(empty, "mnist"))
+	if strings.Contains(err.Error(), r1) {
+		t.Fatalf("Root %s fell back to %s: %v", empty, r1, err)
 	}
 }
 

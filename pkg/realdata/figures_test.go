@@ -14,7 +14,7 @@ import (
 // TestFiguresOnFashionMNIST runs the figure-level orchestration of Figures 5 and 11 on a tiny
 // Fashion-MNIST training set and checks that every chart builds and the tables carry the rows.
 func TestFiguresOnFashionMNIST(t *testing.T) {
-	if ok, _ := (datasets.Table1()[0]).Available(); !ok {
+	if ok, _ := datasets.DefaultSpec().Available(); !ok {
 		t.Skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
 	}
 	t.Setenv(DDPMEnv, t.TempDir()) // no route (b) checkpoint
@@ -29,7 +29,7 @@ func TestFiguresOnFashionMNIST(t *testing.T) {
 	if len(f5.Results) != 1 || f5.Results[0].N != 40 || f5.Results[0].D != 1024 {
 		t.Fatalf("Figure5 results: %+v", f5.Results)
 	}
-	if ok, _ := (datasets.Table1()[1]).Available(); !ok && len(f5.Skipped) != 1 {
+	if ok, _ := missing.Available(); !ok && len(f5.Skipped) != 1 {
 		t.Errorf("missing MNIST not reported as skipped: %v", f5.Skipped)
 	}
 	for _, c := range []interface{ Err() error }{f5.PhiCChart(), f5.HistogramChart(10), f5.EntropyChart()} {
