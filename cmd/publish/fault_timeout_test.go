@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Fault class: timeout. A notebook that sleeps past -timeout, after starting processes in and out
+// of the kernel's process group, returns in bounded time (timeout + kill grace + margin), with
+// every process gone, its private folder removed, and the published notebook keeping the output
+// of the cell that ran and naming the cell that was stopped (issue 15 row 1).
+func TestFaultTimeoutKillsProcessTree(t *testing.T) {
+	t.Parallel()
+	needKernel(t)
+	dir := t.TempDir()
+	src := pyNotebook(t, dir, "sleeps", "print('before')", sleeperCell, "import time\ntime.sleep(300)", "print('never')")
+	dst := filepath.Join(dir, "out.ipynb")
+	const timeout = 12 * time.Second
+	t0 := time.Now()
+	o := execute(job{Src: src, Dst: dst, Kernel: "python3", Scale: "smoke", CellTimeout: 10 * time.Minute, Timeout: timeout, Python: *pythonExe})
+	within(t, "a timed-out execution", time.Since(t0), timeout+killGrace+10*time.Second)
+	if !o.TimedOut || o.Err != `notebook exceeded -timeout=12s in code cell 3 ("import time")` {
+		t.Errorf("outcome %+v, want a timeout in code cell 3", o)
+	}
+	checkNoProcesses(t, o)
+	if o.Leftover < 3 { // the kernel and its two sleepers
+		t.Errorf("publish killed %d leftover processes, want >= 3 (kernel, two sleepers)", o.Leftover)
+	}
+	cells := cellTexts(t, dst)
+	if len(cells) != 4 || !strings.Contains(cells[0], "before") || !strings.Contains(cells[1], "started sleepers") ||
+		!strings.Contains(cells[2], "PublishTimeout") || cells[3] != "" {
+		t.Errorf("published cells %q: want the outputs of cells 1-2, the timeout on cell 3, nothing on cell 4", cells)
+	}
+	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "publish-sleeps-*")); len(m) > 0 {
+		t.Errorf("private folders left: %v", m)
+	}
+}
+
+// A notebook that finishes normally but leaves an orphan (a process in its own session, as
+// gopls is left by GoNB) does not keep publish waiting, and the orphan is killed.
+func TestFaultOrphanAfterNormalEnd(t *testing.T) {
+	t.Parallel()
+	needKernel(t)
+	dir := t.TempDir()
+	src := pyNotebook(t, dir, "orphan", sleeperCell)
+	dst := filepath.Join(dir, "out.ipynb")
+	t0 := time.Now()
+	o := execute(job{Src: src, Dst: dst, Kernel: "python3", Scale: "smoke", CellTimeout: time.Minute, Timeout: 2 * time.Minute, Python: *pythonExe})
+	within(t, "an execution leaving orphans", time.Since(t0), 40*time.Second)
+	if o.Err != "" || o.TimedOut {
+		t.Errorf("outcome %+v, want success", o)
+	}
+	checkNoProcesses(t, o)
+	if o.Leftover < 1 {
+		t.Errorf("publish killed %d leftover processes, want the orphan sleeper", o.Leftover)
+	}
+}
