@@ -37,7 +37,10 @@ import (
 //go:embed execute.py
 var executorScript string
 
-var pythonExe = flag.String("python", "/usr/bin/python3", "Python with nbclient (Debian's) that executes the notebooks")
+var (
+	pythonExe  = flag.String("python", "/usr/bin/python3", "Python with nbclient (Debian's) that executes the notebooks")
+	kernelName = flag.String("kernel", "gonb", "Jupyter kernel spec the notebooks run with")
+)
 
 // markerVar names the environment variable that marks every process of one execution.
 const markerVar = "DIFFREGIMES_PUBLISH_RUN"

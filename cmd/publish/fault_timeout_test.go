@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -57,4 +61,67 @@ func TestFaultOrphanAfterNormalEnd(t *testing.T) {
 	if o.Leftover < 1 {
 		t.Errorf("publish killed %d leftover processes, want the orphan sleeper", o.Leftover)
 	}
+}
+
+// Fault class: publish itself stopped. A publish process (the test binary re-executed as main)
+// that gets SIGTERM while a notebook sleeps exits promptly with status 130, having killed the
+// kernel and the processes it started, orphans included.
+func TestFaultPublishTerminated(t *testing.T) {
+	t.Parallel()
+	needKernel(t)
+	dir := t.TempDir()
+	nb := pyNotebook(t, dir, "sleeps", sleeperCell, "print('sleeping', flush=True)\nimport time\ntime.sleep(300)")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPublishMainHelper$")
+	cmd.Env = append(os.Environ(), "PUBLISH_RUN_MAIN=1",
+		"PUBLISH_ARGS=-kernel python3 -scale smoke -timeout 5m -out "+filepath.Join(dir, "site")+" "+nb)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the sleeping cell runs: its outputs are saved after the sleeper cell.
+	marker := markerVar + "=" + strconv.Itoa(cmd.Process.Pid) + "-"
+	deadline := time.Now().Add(40 * time.Second)
+	for len(pidsWithPrefix(marker)) < 4 && time.Now().Before(deadline) { // executor, kernel, two sleepers
+		time.Sleep(200 * time.Millisecond)
+	}
+	if n := len(pidsWithPrefix(marker)); n < 4 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("only %d processes of the execution after 40 s", n)
+	}
+	t0 := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	within(t, "publish after SIGTERM", time.Since(t0), 10*time.Second)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "stopped the running notebooks") {
+		t.Errorf("publish after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	time.Sleep(200 * time.Millisecond) // the kernel's own children may take a moment to die
+	if p := pidsWithPrefix(marker); len(p) > 0 {
+		t.Errorf("processes left after publish was terminated: %v", p)
+	}
+	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "publish-sleeps-*")); len(m) > 0 {
+		t.Errorf("private folders left: %v", m)
+	}
+}
+
+// pidsWithPrefix returns the processes whose environment has an entry starting with prefix.
+func pidsWithPrefix(prefix string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err == nil && strings.Contains("\x00"+string(env), "\x00"+prefix) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

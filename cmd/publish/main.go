@@ -167,7 +167,7 @@ func publishOne(src, out, scale string, cellTimeout, nbTimeout time.Duration, ju
 
 	executed := filepath.Join(out, name+".ipynb")
 	_ = os.Remove(executed) // a stale page from an earlier run must not pass for this one
-	o := execute(job{Src: src, Dst: executed, Kernel: "gonb", Scale: scale, CellTimeout: cellTimeout, Timeout: nbTimeout, Python: *pythonExe})
+	o := execute(job{Src: src, Dst: executed, Kernel: *kernelName, Scale: scale, CellTimeout: cellTimeout, Timeout: nbTimeout, Python: *pythonExe})
 	r.Err = o.Err
 	if o.Leftover > 0 {
 		fmt.Fprintf(os.Stderr, "publish: %s: killed %d leftover kernel processes\n", name, o.Leftover)

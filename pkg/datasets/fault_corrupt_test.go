@@ -81,7 +81,7 @@ func TestFaultCorruptNpz(t *testing.T) {
 
 func TestFaultCorruptIDX(t *testing.T) {
 	img, lab := fzIDX(3, 4, 5)
-	labPath := fzFile(t, "labels", lab)
+	labPath := fzFile(t, t.TempDir(), "labels", lab)
 	read := func(p string) (*Dataset, error) { return LoadIDX("fuzz", p, labPath, 10) }
 	n, tr, fl := corrupt(t, "images", img, 1, read)
 	if tr != n || n != len(img) {
@@ -90,7 +90,7 @@ func TestFaultCorruptIDX(t *testing.T) {
 	if fl < 16 { // every flip of the 16 header bytes changes the magic or a size
 		t.Errorf("IDX images: %d bit flips detected, want at least the 16 of the header", fl)
 	}
-	imgPath := fzFile(t, "images", img)
+	imgPath := fzFile(t, t.TempDir(), "images", img)
 	n, tr, _ = corrupt(t, "labels", lab, 1, func(p string) (*Dataset, error) { return LoadIDX("fuzz", imgPath, p, 10) })
 	if tr != n {
 		t.Errorf("IDX labels of %d bytes: %d truncations detected, want all", len(lab), tr)

@@ -41,9 +41,10 @@ func fzGzip(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// fzFile writes b to a fresh file of the test and returns its path.
-func fzFile(t *testing.T, name string, b []byte) string {
-	p := filepath.Join(t.TempDir(), name)
+// fzFile writes b to dir/name (one folder per fuzz target and worker: a folder per input would
+// cost more than the reader) and returns its path.
+func fzFile(t *testing.T, dir, name string, b []byte) string {
+	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +76,9 @@ func FuzzLoadIDX(f *testing.F) {
 	f.Add(fzGzip(img), fzGzip(lab))
 	f.Add(img[:20], lab)
 	f.Add([]byte{}, []byte{})
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, img, lab []byte) {
-		ds, err := LoadIDX("fuzz", fzFile(t, "images", img), fzFile(t, "labels", lab), 10)
+		ds, err := LoadIDX("fuzz", fzFile(t, dir, "images", img), fzFile(t, dir, "labels", lab), 10)
 		if err != nil {
 			return
 		}
@@ -104,8 +106,9 @@ func FuzzReadCIFAR10Batch(f *testing.F) {
 	f.Add(good[:cifarRecord])
 	f.Add(good[:cifarRecord+1])
 	f.Add([]byte{10})
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ds, err := ReadCIFAR10Batch(fzFile(t, "data_batch_1.bin", b))
+		ds, err := ReadCIFAR10Batch(fzFile(t, dir, "data_batch_1.bin", b))
 		if err != nil {
 			return
 		}
@@ -177,8 +180,9 @@ func FuzzReadImageNetNpz(f *testing.F) {
 	f.Add(fzNpz(map[string][]byte{"data.npy": fzNpy("|u1", []int{2, 12}, data), "labels.npy": fzNpy("<i8", []int{2}, []int64{1, 1000})}))
 	f.Add(fzNpz(map[string][]byte{"data.npy": fzNpy("|u1", []int{1, 12}, data[:12]), "labels.npy": fzNpy("|u1", []int{1}, []byte{3})}))
 	f.Add(fzNpz(map[string][]byte{"data.npy": fzNpy("|u1", []int{2, 12}, data)}))
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ds, err := ReadImageNetNpz(fzFile(t, "val_data.npz", b), size)
+		ds, err := ReadImageNetNpz(fzFile(t, dir, "val_data.npz", b), size)
 		if err != nil {
 			return
 		}
@@ -229,11 +233,12 @@ func FuzzReadCache(f *testing.F) {
 		f.Add(s, false)
 		f.Add(s[:len(s)-5], true)
 	}
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte, fixCRC bool) {
 		if fixCRC {
 			b = fzWithCRC(b)
 		}
-		p := fzFile(t, "c.drds", b)
+		p := fzFile(t, dir, "c.drds", b)
 		ds, err := ReadCache(p)
 		if err != nil {
 			return

@@ -50,11 +50,12 @@ func FuzzReadCheckpoint(f *testing.F) {
 	f.Add(body, true)
 	f.Add(good[:len(good)/2], false)
 	f.Add(body[:len(body)-3], true)
+	dir := f.TempDir() // one per worker: a folder per input would cost more than the reader
 	f.Fuzz(func(t *testing.T, b []byte, seal bool) {
 		if seal {
 			b = fzSeal(b)
 		}
-		p := filepath.Join(t.TempDir(), CheckpointFile)
+		p := filepath.Join(dir, CheckpointFile)
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
