@@ -18,10 +18,10 @@ import (
 // gopls) and no GoNB temporary folder behind (issue 15 rows 1 and 11).
 func TestFaultGoNB(t *testing.T) {
 	out := t.TempDir()
-	const timeout = 90 * time.Second
+	const timeout = 30 * time.Second
 	t0 := time.Now()
 	err := run("smoke", out, 2, 10*time.Minute, timeout, "/usr/bin/jupyter", []string{"testdata/faults"})
-	within(t, "publishing the faulty notebooks", time.Since(t0), timeout+killGrace+60*time.Second)
+	within(t, "publishing the faulty notebooks", time.Since(t0), timeout+killGrace+30*time.Second)
 	if err == nil {
 		t.Fatal("publishing faulty notebooks must fail")
 	}
@@ -29,11 +29,16 @@ func TestFaultGoNB(t *testing.T) {
 	for _, want := range []string{
 		"2 of 2 notebooks failed",
 		"x1_kernel_dies.ipynb: the kernel died in code cell 3 (\"// The cell binary kills its parent, the GoNB kernel, then lingers as an orphan.\")\n",
-		"x2_sleeps.ipynb: notebook exceeded -timeout=1m30s in code cell 3 (\"time.Sleep(10 * time.Minute)\")",
 	} {
 		if !strings.Contains(msg+"\n", want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
+	}
+	// The timeout lands in the sleeping cell, or, on a machine so loaded that GoNB is still
+	// compiling, in the one before; either way the published notebook keeps what ran.
+	sleptIn3 := strings.Contains(msg, "x2_sleeps.ipynb: notebook exceeded -timeout=30s in code cell 3 (\"time.Sleep(10 * time.Minute)\")")
+	if !sleptIn3 && !strings.Contains(msg, "x2_sleeps.ipynb: notebook exceeded -timeout=30s in code cell 2 (") {
+		t.Errorf("error lacks the timeout of x2_sleeps in code cell 3 (or 2):\n%s", msg)
 	}
 	// No process of this publish's executions is left: their markers start with our PID.
 	prefix := markerVar + "=" + strconv.Itoa(os.Getpid()) + "-"
@@ -50,8 +55,11 @@ func TestFaultGoNB(t *testing.T) {
 	}
 	for name, want := range map[string][]string{
 		"x1_kernel_dies": {"before the kill", "DeadKernelError"},
-		"x2_sleeps":      {"before the sleep", "PublishTimeout"},
+		"x2_sleeps":      {"PublishTimeout"},
 	} {
+		if name == "x2_sleeps" && sleptIn3 {
+			want = append(want, "before the sleep")
+		}
 		cells := strings.Join(cellTexts(t, filepath.Join(out, name+".ipynb")), "\n")
 		for _, w := range want {
 			if !strings.Contains(cells, w) {
