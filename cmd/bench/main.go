@@ -57,7 +57,10 @@ func ints(s string) ([]int, error) {
 }
 
 func run() error {
-	sc := scale.MustFromEnv()
+	sc, err := scale.FromEnv()
+	if err != nil {
+		return err
+	}
 	what := flag.String("what", "score,k,fig2,fig3", "comma-separated: score, k, fig2, fig3")
 	shapes := flag.String("shapes", scale.Pick(sc, "200x64x256", "2000x768x4096", "2000x768x4096,20000x3072x4096"),
 		"score kernel shapes nxdxb, comma-separated")

@@ -9,9 +9,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"html"
@@ -23,10 +21,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/diffregimes/diffregimes/pkg/scale"
 )
 
 func main() {
-	scale := flag.String("scale", "quick", "value of $DIFFREGIMES_SCALE for the notebooks: smoke, quick or paper")
+	scaleFlag := flag.String("scale", "", "value of $DIFFREGIMES_SCALE for the notebooks: smoke, quick or paper (default: $DIFFREGIMES_SCALE, else quick)")
 	out := flag.String("out", "out/site", "output folder")
 	jobs := flag.Int("jobs", 2, "notebooks executed at the same time")
 	cellTimeout := flag.Duration("cell-timeout", 15*time.Minute, "limit for one cell")
@@ -37,7 +37,12 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := run(*scale, *out, *jobs, *cellTimeout, *nbTimeout, *jupyter, flag.Args()); err != nil {
+	sc, err := scale.Resolve(*scaleFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "publish:", err)
+		os.Exit(2)
+	}
+	if err := run(string(sc), *out, *jobs, *cellTimeout, *nbTimeout, *jupyter, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "publish:", err)
 		os.Exit(1)
 	}
@@ -160,25 +165,19 @@ func publishOne(src, out, scale string, cellTimeout, nbTimeout time.Duration, ju
 	t0 := time.Now()
 	defer func() { r.Duration = time.Since(t0) }()
 
-	ctx, cancel := context.WithTimeout(context.Background(), nbTimeout)
-	defer cancel()
-	execCmd := exec.CommandContext(ctx, jupyter, "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
-		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
-		"--ExecutePreprocessor.kernel_name=gonb",
-		"--output-dir", out, "--output", name+".ipynb", src)
-	execCmd.Env = append(os.Environ(), "DIFFREGIMES_SCALE="+scale)
-	execCmd.Dir = filepath.Dir(src)
-	if msg, err := execCmd.CombinedOutput(); err != nil {
-		r.Err = fmt.Sprintf("execution failed (%v): %s", err, tail(string(msg), 15))
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			r.Err = fmt.Sprintf("notebook exceeded -timeout=%v", nbTimeout)
-		}
-		// Publish the unexecuted notebook so the index can still link it.
+	executed := filepath.Join(out, name+".ipynb")
+	_ = os.Remove(executed) // a stale page from an earlier run must not pass for this one
+	o := execute(job{Src: src, Dst: executed, Kernel: *kernelName, Scale: scale, CellTimeout: cellTimeout, Timeout: nbTimeout, Python: *pythonExe})
+	r.Err = o.Err
+	if o.Leftover > 0 {
+		fmt.Fprintf(os.Stderr, "publish: %s: killed %d leftover kernel processes\n", name, o.Leftover)
+	}
+	if _, err := os.Stat(executed); err != nil {
+		// Nothing executed: publish the unexecuted notebook so the index can still link it.
 		if b, rerr := os.ReadFile(src); rerr == nil {
-			_ = os.WriteFile(filepath.Join(out, name+".ipynb"), b, 0o644)
+			_ = os.WriteFile(executed, b, 0o644)
 		}
 	}
-	executed := filepath.Join(out, name+".ipynb")
 	title, cellErr, err := inspect(executed)
 	r.Title = title
 	if err != nil && r.Err == "" {

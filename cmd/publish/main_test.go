@@ -91,6 +91,8 @@ func TestFailingNotebookStillPublished(t *testing.T) {
 	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho kernel died >&2\nexit 1\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	defer func(p string) { *pythonExe = p }(*pythonExe)
+	*pythonExe = fake // the executor fails in the same way
 	out := filepath.Join(dir, "site")
 	err := run("smoke", out, 2, time.Minute, time.Minute, fake, []string{nbs})
 	if err == nil || !strings.Contains(err.Error(), "2 of 2 notebooks failed") || !strings.Contains(err.Error(), "a.ipynb: execution failed") ||

@@ -185,12 +185,21 @@ func ReadCache(path string) (*Dataset, error) {
 		return nil, bad("truncated")
 	}
 	if hasMean == 1 {
+		if 4*ds.C > r.Len() { // checked before allocating: C comes from the file
+			return nil, bad("truncated means")
+		}
 		ds.Mean = make([]float32, ds.C)
 		if err := binary.Read(r, binary.LittleEndian, ds.Mean); err != nil {
 			return nil, bad("truncated means")
 		}
 	}
-	size := ds.N * ds.H * ds.W * ds.C
+	size := 1
+	for _, v := range []int{ds.N, ds.H, ds.W, ds.C} { // overflow-safe: each factor is < 2^32
+		if v != 0 && size > r.Len()/v {
+			return nil, bad(fmt.Sprintf("shape %dx%dx%dx%d larger than the file", ds.N, ds.H, ds.W, ds.C))
+		}
+		size *= v
+	}
 	width := int(hdr.Enc)
 	if width != encU8 && width != encF32 {
 		return nil, bad(fmt.Sprintf("unknown pixel encoding %d", hdr.Enc))

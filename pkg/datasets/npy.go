@@ -68,6 +68,9 @@ func readNpy(r io.Reader, name string) (*npyArray, error) {
 			return nil, fmt.Errorf("%s: bad .npy shape %q", name, s[1])
 		}
 		a.shape = append(a.shape, v)
+		if v != 0 && size > len(data)/v { // more values than bytes: also keeps size*v from overflowing
+			return nil, fmt.Errorf("%s: .npy shape %q needs more values than its %d data bytes", name, s[1], len(data))
+		}
 		size *= v
 	}
 	width := map[string]int{"|u1": 1, "u1": 1, "|i1": 1, "<i2": 2, "<u2": 2, "<i4": 4, "<u4": 4, "<i8": 8, "<u8": 8}[d[1]]

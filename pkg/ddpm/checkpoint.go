@@ -172,10 +172,24 @@ func ReadCheckpoint(path string) (Meta, *model.Store, error) {
 	}
 	off += int(hlen)
 	store := model.NewStore()
+	seen := map[string]bool{}
 	for _, sv := range meta.Vars {
 		dt, err := dtypes.DTypeString(sv.DType)
-		if err != nil {
+		if err != nil || !byteDTypes[dt] {
 			return meta, nil, bad("variable %s has unknown dtype %q", sv.Path, sv.DType)
+		}
+		if sv.Path == "" || seen[sv.Path] {
+			return meta, nil, bad("variable path %q empty or repeated", sv.Path)
+		}
+		seen[sv.Path] = true
+		// Dimensions come from the file: non-negative, and no more values than bytes remain
+		// (which also keeps their product from overflowing) before shapes.Make sees them.
+		size := 1
+		for _, d := range sv.Dims {
+			if d < 0 || d > 0 && size > (len(body)-off)/d {
+				return meta, nil, bad("variable %s: dimensions %v do not fit the file", sv.Path, sv.Dims)
+			}
+			size *= d
 		}
 		shape := shapes.Make(dt, sv.Dims...)
 		if int(shape.ByteSize()) != sv.Bytes || off+sv.Bytes > len(body) {
@@ -197,6 +211,13 @@ func ReadCheckpoint(path string) (Meta, *model.Store, error) {
 	}
 	store.SetParam(unet.ParamSeedKey, meta.Model.Seed)
 	return meta, store, nil
+}
+
+// byteDTypes are the dtypes a checkpoint may hold: whole bytes per value, with a Go type.
+var byteDTypes = map[dtypes.DType]bool{
+	dtypes.Float64: true, dtypes.Float32: true, dtypes.Float16: true, dtypes.BFloat16: true,
+	dtypes.Int64: true, dtypes.Int32: true, dtypes.Int16: true, dtypes.Int8: true,
+	dtypes.Uint64: true, dtypes.Uint32: true, dtypes.Uint16: true, dtypes.Uint8: true, dtypes.Bool: true,
 }
 
 func cmpString(a, b string) int {

@@ -43,7 +43,10 @@ func TestApplyMatchesFloat64(t *testing.T) {
 		for i := range a {
 			a64[i], xi64[i] = float64(a[i]), float64(xi[i])
 		}
-		want := ou.Forward(nil, a64, xi64, tt)
+		want, err := ou.Forward(nil, a64, xi64, tt)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i := range want {
 			// Compare the noise part separately at small t so that float32 rounding of a does not hide it.
 			if diff := math.Abs(float64(got[i]) - want[i]); diff > 2e-6*(1+math.Abs(want[i])) {

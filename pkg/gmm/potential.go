@@ -92,6 +92,10 @@ func (m Mixture) SampleQ(q []float64, t float64, rng *rand.Rand) error {
 	return nil
 }
 
+// maxEvolveSteps bounds the number of Euler-Maruyama steps of one EvolveQ call: a step so small
+// that it needs more is a mistake (1e-300 would overflow the step count to a silent no-op).
+const maxEvolveSteps = 1e9
+
 // EvolveQ integrates the q-Langevin equation (7) backward in time, from time `from` down to
 // time `to` <= from, for every entry of q in place, by Euler-Maruyama steps no longer than
 // step (the scheme of SI eq. 55 projected on m):
@@ -100,6 +104,7 @@ func (m Mixture) SampleQ(q []float64, t float64, rng *rand.Rand) error {
 //
 // The noise variance is 2 μ̃² h, not the 2h printed with eq. (7): the projection m·dη/sqrt(d)
 // of the d-dimensional noise has variance 2 μ̃² dt (the two agree for the paper's μ̃ = 1).
+// A step that is not finite, or so small that it needs more than 1e9 steps, is an error.
 func (m Mixture) EvolveQ(q []float64, from, to, step float64, rng *rand.Rand) error {
 	if err := m.checkTime("EvolveQ", to); err != nil {
 		return err
@@ -107,10 +112,12 @@ func (m Mixture) EvolveQ(q []float64, from, to, step float64, rng *rand.Rand) er
 	switch {
 	case !(from >= to) || math.IsInf(from, 0):
 		return fmt.Errorf("gmm: EvolveQ: start time from = %g must be finite and >= to = %g", from, to)
-	case !(step > 0):
-		return fmt.Errorf("gmm: EvolveQ: step must be > 0, got %g", step)
+	case !(step > 0) || math.IsInf(step, 0):
+		return fmt.Errorf("gmm: EvolveQ: step must be > 0 and finite, got %g", step)
 	case rng == nil:
 		return fmt.Errorf("gmm: EvolveQ: rng is nil")
+	case (from-to)/step > maxEvolveSteps:
+		return fmt.Errorf("gmm: EvolveQ: step %g from %g to %g needs %.3g steps, more than %g", step, from, to, (from-to)/step, float64(maxEvolveSteps))
 	}
 	n := int(math.Ceil((from - to) / step))
 	if n == 0 {

@@ -1,6 +1,9 @@
 package ou
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Delta returns the variance of the noise added by the forward process at time t, eq. (2):
 //
@@ -31,8 +34,17 @@ func Gamma(t, sigma float64) float64 {
 func Decay(t float64) float64 { return math.Exp(-t) }
 
 // Forward returns one sample of x(t) = e^{-t} a + sqrt(Δ_t) ξ for the data point a and
-// the standard normal vector xi (same length), written into dst (allocated when nil).
-func Forward(dst, a, xi []float64, t float64) []float64 {
+// the standard normal vector xi (same length), written into dst (allocated when nil, else of
+// the same length). Mismatched lengths and t < 0 or NaN are errors.
+func Forward(dst, a, xi []float64, t float64) ([]float64, error) {
+	switch {
+	case len(xi) != len(a):
+		return nil, fmt.Errorf("ou: Forward: len(xi) = %d, len(a) = %d: want equal lengths", len(xi), len(a))
+	case dst != nil && len(dst) != len(a):
+		return nil, fmt.Errorf("ou: Forward: len(dst) = %d, len(a) = %d: want equal lengths", len(dst), len(a))
+	case !(t >= 0):
+		return nil, fmt.Errorf("ou: Forward: time t must be >= 0, got %g", t)
+	}
 	if dst == nil {
 		dst = make([]float64, len(a))
 	}
@@ -40,5 +52,5 @@ func Forward(dst, a, xi []float64, t float64) []float64 {
 	for i := range a {
 		dst[i] = e*a[i] + s*xi[i]
 	}
-	return dst
+	return dst, nil
 }

@@ -59,7 +59,11 @@ func TestForwardMoments(t *testing.T) {
 	xi := []float64{0}
 	for range n {
 		xi[0] = r.NormFloat64()
-		x := Forward(nil, a, xi, tt)[0]
+		f, err := Forward(nil, a, xi, tt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := f[0]
 		s += x
 		s2 += x * x
 	}
@@ -91,12 +95,15 @@ func TestPaperScheduleHorizon(t *testing.T) {
 			t.Fatalf("Time not increasing at step %d", k)
 		}
 		prev = tt
-		if got := s.Step(tt); got != k {
-			t.Fatalf("Step(Time(%d)) = %d", k, got)
+		if got, err := s.Step(tt); err != nil || got != k {
+			t.Fatalf("Step(Time(%d)) = %d, %v", k, got, err)
 		}
 	}
-	if s.Step(100) != 1000 || s.Step(-1) != 0 {
-		t.Fatal("Step must clamp")
+	if hi, _ := s.Step(100); hi != 1000 {
+		t.Fatal("Step must clamp above")
+	}
+	if lo, _ := s.Step(-1); lo != 0 {
+		t.Fatal("Step must clamp below")
 	}
 	// Small-β limit: Time(t') ≈ 1/2 Σ β_s, i.e. one step of size β/2 in OU time.
 	if got, want := s.Time(1), 0.5*1e-4; math.Abs(got-want)/want > 1e-3 {

@@ -60,16 +60,20 @@ func (s *Schedule) AlphaBar(step int) float64 { return math.Exp(s.logAlphaBar[s.
 func (s *Schedule) Time(step int) float64 { return -0.5 * s.logAlphaBar[s.check(step)] }
 
 // Step returns the step t' whose continuous time Time(t') is closest to t (clamped to [0, L]).
-func (s *Schedule) Step(t float64) int {
+// t = NaN is an error.
+func (s *Schedule) Step(t float64) (int, error) {
+	if math.IsNaN(t) {
+		return 0, fmt.Errorf("ou: Step: time t is NaN")
+	}
 	target := -2 * t // log ᾱ decreases with the step
 	k := sort.Search(s.L+1, func(i int) bool { return s.logAlphaBar[i] <= target })
 	if k > s.L {
-		return s.L
+		return s.L, nil
 	}
 	if k > 0 && math.Abs(s.logAlphaBar[k-1]-target) < math.Abs(s.logAlphaBar[k]-target) {
-		return k - 1
+		return k - 1, nil
 	}
-	return k
+	return k, nil
 }
 
 // Times returns Time(t') for t' = 0..L.

@@ -30,11 +30,33 @@ func Parse(s string) (Scale, error) {
 	}
 }
 
-// FromEnv returns the scale named by $DIFFREGIMES_SCALE, Quick when unset.
-// An invalid value is an error rather than a silent fallback.
-func FromEnv() (Scale, error) { return Parse(os.Getenv(EnvVar)) }
+// FromEnv returns the scale named by $DIFFREGIMES_SCALE, Quick when unset or empty.
+// An invalid value is an error naming the variable rather than a silent fallback.
+func FromEnv() (Scale, error) {
+	s, err := Parse(os.Getenv(EnvVar))
+	if err != nil {
+		return "", fmt.Errorf("$%s: %w", EnvVar, err)
+	}
+	return s, nil
+}
 
-// MustFromEnv is FromEnv for notebooks: it panics with the parse error.
+// Resolve returns the scale a command runs at: the value of its -scale flag when given (not
+// ""), else $DIFFREGIMES_SCALE, else Quick. A command's -scale flag must default to "" so that
+// an exported $DIFFREGIMES_SCALE is honoured; the error names the flag or the variable.
+func Resolve(flagValue string) (Scale, error) {
+	if strings.TrimSpace(flagValue) == "" {
+		return FromEnv()
+	}
+	s, err := Parse(flagValue)
+	if err != nil {
+		return "", fmt.Errorf("-scale: %w", err)
+	}
+	return s, nil
+}
+
+// MustFromEnv is FromEnv for notebooks, where a cell cannot return an error: it panics with
+// the error, which names the variable, its value and the valid values. Commands use FromEnv or
+// Resolve and exit with the error instead.
 func MustFromEnv() Scale {
 	s, err := FromEnv()
 	if err != nil {
