@@ -166,7 +166,8 @@ func publishOne(src, out, scale string, cellTimeout, nbTimeout time.Duration, ju
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
 		"--ExecutePreprocessor.kernel_name=gonb",
 		"--output-dir", out, "--output", name+".ipynb", src)
-	execCmd.Env = append(os.Environ(), "DIFFREGIMES_SCALE="+scale)
+	// DIFFREGIMES_LIVE=off: pkg/live cells show their static default chart without probing for a front-end.
+	execCmd.Env = append(os.Environ(), "DIFFREGIMES_SCALE="+scale, "DIFFREGIMES_LIVE=off")
 	execCmd.Dir = filepath.Dir(src)
 	if msg, err := execCmd.CombinedOutput(); err != nil {
 		r.Err = fmt.Sprintf("execution failed (%v): %s", err, tail(string(msg), 15))
