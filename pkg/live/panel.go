@@ -244,8 +244,8 @@ func (p *Panel) recompute(v Values, out view) {
 		out.Status(errorStatus(v, err))
 		return
 	}
+	out.Status(okStatus(v, took)) // before the chart: a chart of revision r always has its status shown
 	out.Chart(chartHTML(rev, snippet))
-	out.Status(okStatus(v, took))
 }
 
 // idle returns IdleTimeout, or $DIFFREGIMES_LIVE_IDLE when it parses as a positive duration.

@@ -288,8 +288,7 @@ const stateJS = `(() => {
 
 // runNotebook opens the notebook in a new tab, runs all cells, exercises its live cells, and checks
 // its outputs. The error names every failing cell.
-func runNotebook(browser context.Context, srv server, name string) (report, error) {
-	var rep report
+func runNotebook(browser context.Context, srv server, name string) (rep report, err error) {
 	t0 := time.Now()
 	defer func() { rep.wall = time.Since(t0) }()
 	ctx, cancel := context.WithTimeout(browser, *perNotebook)
@@ -414,7 +413,8 @@ const liveJS = `(() => {
   let hash = 0, n = 0;
   if (inst) { const s = JSON.stringify(inst.getOption().series.map(x => x.data)); n = s.length; for (let k = 0; k < s.length; k++) hash = (hash * 31 + s.charCodeAt(k)) | 0; }
   const st = el.querySelector('.live-status');
-  return JSON.stringify({open: true, drawn: !!inst, rev: chart.dataset.liveRev, hash, n,
+  const lab = panel.querySelector('.live-control .live-value');
+  return JSON.stringify({open: true, drawn: !!inst, rev: chart.dataset.liveRev, hash, n, label: lab ? lab.textContent : '',
     status: st ? st.textContent : '', error: !!el.querySelector('.live-error'),
     sliders: panel.querySelectorAll('input[type=range]').length});
 })()`
@@ -423,6 +423,7 @@ type liveState struct {
 	Open    bool   `json:"open"`
 	Drawn   bool   `json:"drawn"`
 	Rev     string `json:"rev"`
+	Label   string `json:"label"` // value shown beside the first control
 	Hash    int64  `json:"hash"`
 	N       int    `json:"n"`
 	Status  string `json:"status"`
@@ -480,17 +481,16 @@ func exerciseLive(ctx context.Context, tab context.Context, i int) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("moving the slider: %w", err)
 	}
-	// The value label shows the slider's last position; the status must reach it.
-	label, err := eval(tab, fmt.Sprintf(`Jupyter.notebook.get_cell(%d).element[0].querySelector('.live-control .live-value').textContent`, i))
-	if err != nil {
-		return "", err
-	}
+	// The label beside the slider changes to its last position (set by the kernel); the chart must
+	// then be redrawn for that value, with its status line saying so.
 	moved := time.Now()
 	after, err := wait("the chart redrawn at the slider's last value", 60*time.Second, func(l liveState) bool {
-		return l.Drawn && l.Rev != before.Rev && l.Hash != before.Hash && strings.Contains(l.Status, prefix+label) || l.Error
+		return l.Error || l.Drawn && l.Label != before.Label && l.Rev != before.Rev && l.Hash != before.Hash &&
+			statusHas(l.Status, prefix+l.Label)
 	})
+	label := after.Label
 	if err != nil {
-		return "", fmt.Errorf("after moving %s%s: %w", prefix, label, err)
+		return "", fmt.Errorf("after moving the slider (%s%s): %w", prefix, label, err)
 	}
 	if after.Error {
 		return "", fmt.Errorf("after moving %s%s the cell shows an error: %s", prefix, label, after.Status)
@@ -504,6 +504,17 @@ func exerciseLive(ctx context.Context, tab context.Context, i int) (string, erro
 	}
 	return fmt.Sprintf("default rev %s -> rev %s after a burst to %s%s; chart data changed (hash %d -> %d, %d chars); status %q; seen %.2f s after the move",
 		before.Rev, after.Rev, prefix, label, before.Hash, after.Hash, after.N, after.Status, seenIn.Seconds()), nil
+}
+
+// statusHas reports whether a live status line, "a = 1, d = 64 — recomputed in 3ms", lists item ("d = 64").
+func statusHas(status, item string) bool {
+	vals, _, _ := strings.Cut(status, " — ")
+	for _, v := range strings.Split(vals, ", ") {
+		if strings.TrimSpace(v) == item {
+			return true
+		}
+	}
+	return false
 }
 
 // shutdownKernels stops every kernel of the server (its REST API), so each notebook starts fresh.
