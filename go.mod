@@ -4,7 +4,6 @@ go 1.26.5
 
 require (
 	github.com/chromedp/chromedp v0.23.0
-	github.com/chromedp/chromedp v0.23.0
 	github.com/go-echarts/go-echarts/v2 v2.7.1
 	github.com/gomlx/compute v0.1.3
 	github.com/gomlx/go-xla v0.4.1
