@@ -157,3 +157,19 @@ func TestStaticHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestRenameIDs(t *testing.T) {
+	var calls []int
+	_, snippet, _, err := phiPanel(&calls, 0).compute(Values{"d": 64, "σ": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := itemIDRe.FindStringSubmatch(snippet)
+	if m == nil {
+		t.Fatalf("no chart id in the fragment: %.300s", snippet)
+	}
+	got := renameIDs(snippet, "_saved")
+	if strings.Count(got, m[1]+"_saved") != strings.Count(snippet, m[1]) || strings.Count(got, m[1]+"_saved") < 2 {
+		t.Errorf("id %s: %d occurrences before, %d renamed after", m[1], strings.Count(snippet, m[1]), strings.Count(got, m[1]+"_saved"))
+	}
+}

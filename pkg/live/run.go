@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"regexp"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -189,7 +191,21 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 	gonbui.UpdateHTML(panelOut, "")
 	gonbui.UpdateHTML(out.status, "")
 	gonbui.UpdateHTML(out.chart, "")
-	gonbui.DisplayHTML(p.finalHTML(chartHTML(rev, chart), vals, why))
+	gonbui.Sync()
+	// The saved copy gets new element ids: echarts.init finds its div by id, and the transient copy
+	// with the same ids may still be on the page when the saved one's script runs.
+	gonbui.DisplayHTML(p.finalHTML(chartHTML(rev, renameIDs(chart, "_saved")), vals, why))
 	gonbui.Sync()
 	return nil
+}
+
+// itemIDRe finds the ids of go-echarts chart divs in a fragment.
+var itemIDRe = regexp.MustCompile(`<div class="item" id="([A-Za-z0-9_]+)"`)
+
+// renameIDs appends suffix to every go-echarts chart id in the fragment, wherever it occurs.
+func renameIDs(fragment, suffix string) string {
+	for _, m := range itemIDRe.FindAllStringSubmatch(fragment, -1) {
+		fragment = strings.ReplaceAll(fragment, m[1], m[1]+suffix)
+	}
+	return fragment
 }

@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -357,11 +358,17 @@ func runNotebook(browser context.Context, srv server, name string) (rep report, 
 	var res struct {
 		Charts int      `json:"charts"`
 		Errors []string `json:"errors"`
+		Saved  []int    `json:"saved"` // cells whose live panel left its last chart, drawn
 	}
 	if err := json.Unmarshal([]byte(s), &res); err != nil {
 		return rep, err
 	}
 	rep.charts = res.Charts
+	for i := range seen {
+		if !slices.Contains(res.Saved, i) {
+			liveErrs = append(liveErrs, fmt.Sprintf("cell %d (live): no saved chart after Done", i))
+		}
+	}
 	if errs := append(res.Errors, liveErrs...); len(errs) > 0 {
 		return rep, fmt.Errorf("%s: %s", name, strings.Join(errs, "; "))
 	}
@@ -380,7 +387,7 @@ func describeRunning(tab context.Context) string {
 // checkJS lists, per cell, error outputs, GoNB/nbplot error text, and charts whose canvas is blank or
 // missing; it counts the charts drawn.
 const checkJS = `(() => {
-  const errors = []; let charts = 0;
+  const errors = []; let charts = 0; const saved = [];
   Jupyter.notebook.get_cells().forEach((c, i) => {
     if (c.cell_type !== 'code') return;
     const el = c.element[0];
@@ -388,6 +395,7 @@ const checkJS = `(() => {
       if (o.output_type === 'error') errors.push('cell ' + i + ': ' + o.ename + ': ' + (o.evalue || '').slice(0, 300));
       if (o.output_type === 'stream' && o.name === 'stderr' && /panic|error/i.test(o.text)) errors.push('cell ' + i + ': stderr: ' + o.text.slice(0, 300));
     });
+    if (el.querySelector('.live-panel[data-live="done"] .item canvas')) saved.push(i);
     el.querySelectorAll('.live-error, .output_area pre[style*="#b00"]').forEach(e => errors.push('cell ' + i + ': ' + e.textContent.slice(0, 300)));
     el.querySelectorAll('.nbplot-chart .item, .live-chart .item').forEach(item => {
       const cv = item.querySelector('canvas');
@@ -398,7 +406,7 @@ const checkJS = `(() => {
       if (ink < 20) errors.push('cell ' + i + ': chart ' + item.id + ' is blank'); else charts++;
     });
   });
-  return JSON.stringify({charts, errors});
+  return JSON.stringify({charts, errors, saved});
 })()`
 
 // liveJS reads the live panel of a cell: its chart's revision and a hash of its echarts data, the
