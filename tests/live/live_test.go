@@ -261,11 +261,10 @@ func eval(tab context.Context, js string) (string, error) {
 
 // pageState is the notebook's execution state, from stateJS.
 type pageState struct {
-	Ready   bool   `json:"ready"`   // notebook loaded, kernel connected
-	Running bool   `json:"running"` // a cell is executing or queued
-	Done    bool   `json:"done"`    // no cell executing or queued
-	Dead    string `json:"dead"`    // kernel status when dead/disconnected
-	Live    int    `json:"live"`    // index of a cell with a running live panel, -1 if none
+	Ready   bool `json:"ready"`   // notebook loaded, kernel connected
+	Running bool `json:"running"` // a cell is executing or queued
+	Done    bool `json:"done"`    // no cell executing or queued
+	Live    int  `json:"live"`    // index of a cell with a running live panel, -1 if none
 }
 
 const stateJS = `(() => {
@@ -284,7 +283,7 @@ const stateJS = `(() => {
   const up = ks.is_connected() && ks.info_reply && Object.keys(ks.info_reply).length > 0;
   // After Run All every code cell is queued at once ('*'), so "nothing running" means finished (a
   // failing cell makes the kernel abort the queued ones, which then show no prompt number).
-  return JSON.stringify({ready: up, running, done: !running, dead: '', live});
+  return JSON.stringify({ready: up, running, done: !running, live});
 })()`
 
 // runNotebook opens the notebook in a new tab, runs all cells, exercises its live cells, and checks
@@ -391,6 +390,7 @@ const checkJS = `(() => {
   Jupyter.notebook.get_cells().forEach((c, i) => {
     if (c.cell_type !== 'code') return;
     const el = c.element[0];
+    if (typeof c.input_prompt_number !== 'number') errors.push('cell ' + i + ': did not run (aborted after an error, or the kernel died)');
     c.output_area.outputs.forEach(o => {
       if (o.output_type === 'error') errors.push('cell ' + i + ': ' + o.ename + ': ' + (o.evalue || '').slice(0, 300));
       if (o.output_type === 'stream' && o.name === 'stderr' && /panic|error/i.test(o.text)) errors.push('cell ' + i + ': stderr: ' + o.text.slice(0, 300));
