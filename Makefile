@@ -21,7 +21,7 @@ SITE    := out/site
 SMOKE   := out/smoke
 JOBS    ?= 2
 
-.PHONY: all setup run test test-setup test-go test-smoke test-publish test-browser test-kernel notebook clean
+.PHONY: all setup run test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook clean
 all: test
 
 setup:
@@ -33,7 +33,7 @@ run: setup
 
 # The test job; -k runs every stage and fails at the end if any failed.
 test: setup
-	@$(MAKE) --no-print-directory -k test-setup test-go test-smoke test-publish test-browser test-kernel
+	@$(MAKE) --no-print-directory -k test-setup test-go test-smoke test-publish test-browser test-kernel test-live
 
 # Setup is idempotent: right after a run, a second one must find nothing to do.
 test-setup:
@@ -56,9 +56,21 @@ test-kernel:
 	@mkdir -p out
 	KERNEL_TEST_LOG=$(ROOT)/out/kernel-test.log $(PYTHON) -m unittest -v tests/kernel/test_gonb_protocol.py
 
-# Interactive: Jupyter with the project's GoNB kernel ("Go (GoNB, diffregimes)").
+# A live Jupyter server with the project's kernel in headless Chromium: run all cells of a theory and a
+# real-data notebook at the smoke scale, move the live cells' sliders, and a broken notebook must fail.
+test-live:
+	go test -count=1 -tags live -timeout 5m ./tests/live
+
+# Interactive: Jupyter with the project's GoNB kernel ("Go (GoNB, diffregimes)") on notebooks/, bound to
+# $(NOTEBOOK_IP):$(NOTEBOOK_PORT) with a fresh token (printed); --allow-root only when run as root.
+NOTEBOOK_IP   ?= 127.0.0.1
+NOTEBOOK_PORT ?= 8888
 notebook: setup
-	jupyter notebook --notebook-dir=$(ROOT)/notebooks
+	@token=$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n'); \
+	allowroot=; if [ "$$(id -u)" = 0 ]; then allowroot=--allow-root; fi; \
+	echo "notebook: open http://$(NOTEBOOK_IP):$(NOTEBOOK_PORT)/?token=$$token"; \
+	exec jupyter notebook --no-browser --ip=$(NOTEBOOK_IP) --port=$(NOTEBOOK_PORT) --port-retries=0 \
+		--NotebookApp.token=$$token $$allowroot --notebook-dir=$(ROOT)/notebooks
 
 clean:
 	rm -rf out

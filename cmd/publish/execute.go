@@ -108,7 +108,8 @@ func execute(j job) (o outcome) {
 	cmd := exec.CommandContext(ctx, j.Python, "-c", executorScript, j.Src, j.Dst, j.Kernel,
 		strconv.Itoa(max(1, int(j.CellTimeout.Seconds()))), statusPath)
 	cmd.Dir = filepath.Dir(j.Src)
-	cmd.Env = append(os.Environ(), "DIFFREGIMES_SCALE="+j.Scale, markerVar+"="+o.Marker,
+	// DIFFREGIMES_LIVE=off: pkg/live cells show their static default chart without probing for a front-end.
+	cmd.Env = append(os.Environ(), "DIFFREGIMES_SCALE="+j.Scale, "DIFFREGIMES_LIVE=off", markerVar+"="+o.Marker,
 		"TMPDIR="+tmp, "JUPYTER_RUNTIME_DIR="+runtime)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -64,15 +64,15 @@ type UniversalityOptions struct {
 }
 
 // UniversalityCurve is one curve of the chart: φ(t) of one training set and route, and where
-// it crosses PhiLevel in units of the predicted t_S.
+// it crosses clone.SpeciationLevel in units of the predicted t_S.
 type UniversalityCurve struct {
 	*SpeciationResult
 	// Accuracy is the test accuracy of the classifier that labels the clones.
 	Accuracy float64
-	// Ratio is t/t_S where φ = PhiLevel (NaN when φ does not cross it within the ratios).
+	// Ratio is t/t_S where φ = clone.SpeciationLevel (NaN when φ does not cross it within the ratios).
 	Ratio float64
 	// Lo and Hi bound Ratio by the crossings of the edges of the three-standard-error band of
-	// the clone estimates: φ − 3 s.e. crosses PhiLevel earlier (Lo), φ + 3 s.e. later (Hi).
+	// the clone estimates: φ − 3 s.e. crosses clone.SpeciationLevel earlier (Lo), φ + 3 s.e. later (Hi).
 	// NaN when that edge does not cross within the ratios.
 	Lo, Hi float64
 }
@@ -81,7 +81,7 @@ type UniversalityCurve struct {
 // an edge is open).
 func (c *UniversalityCurve) Err() float64 { return (c.Hi - c.Lo) / 2 }
 
-// NewUniversalityCurve reads the crossing of φ = PhiLevel off a speciation result, in units
+// NewUniversalityCurve reads the crossing of φ = clone.SpeciationLevel off a speciation result, in units
 // of t/t_S (numeric.Crossing, the largest crossing, linearly interpolated), and its band.
 func NewUniversalityCurve(r *SpeciationResult, accuracy float64) *UniversalityCurve {
 	c := &UniversalityCurve{SpeciationResult: r, Accuracy: accuracy, Ratio: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
@@ -93,13 +93,13 @@ func NewUniversalityCurve(r *SpeciationResult, accuracy float64) *UniversalityCu
 		}
 		return out
 	}
-	if v, err := numeric.Crossing(x, y, PhiLevel); err == nil {
+	if v, err := numeric.Crossing(x, y, clone.SpeciationLevel); err == nil {
 		c.Ratio = v
 	}
-	if v, err := numeric.Crossing(x, shift(-1), PhiLevel); err == nil {
+	if v, err := numeric.Crossing(x, shift(-1), clone.SpeciationLevel); err == nil {
 		c.Lo = v
 	}
-	if v, err := numeric.Crossing(x, shift(+1), PhiLevel); err == nil {
+	if v, err := numeric.Crossing(x, shift(+1), clone.SpeciationLevel); err == nil {
 		c.Hi = v
 	}
 	return c
@@ -234,7 +234,7 @@ func (r *UniversalityResult) Chart() *nbplot.Chart {
 		series = append(series, nbplot.Series{Name: fmt.Sprintf("%s Λ=%.1f", c.Label, c.Lambda), X: x, Y: y, Err: e})
 	}
 	return nbplot.Lines("Figure 4 across datasets: φ(t) against t/t_S", "t / t_S", "φ(t)", series).
-		HLine(PhiLevel, "φ = 0.775").VLine(1, "t = t_S = ½ log Λ").YRange(0.4, 1.02)
+		HLine(clone.SpeciationLevel, "φ = 0.775").VLine(1, "t = t_S = ½ log Λ").YRange(0.4, 1.02)
 }
 
 // Table lists, per curve, Λ, t_S, the classifier's accuracy and t/t_S at φ = 0.775 with its

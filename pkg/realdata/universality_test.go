@@ -1,6 +1,7 @@
 package realdata
 
 import (
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"math"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func TestUniversalityOnFashionMNIST(t *testing.T) {
 		t.Errorf("nDefault: trouser/bag has n = %d", n)
 	}
 	missing := datasets.Spec{Name: datasets.MNISTName, Classes: []string{"0", "7"}, N: 40, Root: t.TempDir()}
-	res, err := Universality(MustBackend(), UniversalityOptions{Specs: append(specs, missing), Classifier: nearestMean,
+	res, err := Universality(backend.MustDefault(), UniversalityOptions{Specs: append(specs, missing), Classifier: nearestMean,
 		Speciation: SpeciationOptions{Ratios: []float64{0.05, 3}, Pairs: 64, SDE: sde.Config{T: 6, L: 40, K: 10, Seed: 1}}})
 	if err != nil {
 		t.Fatal(err)
