@@ -164,6 +164,7 @@ var (
 func headAssets(charts bool) string {
 	var b strings.Builder
 	b.WriteString("<!-- diffregimes: site assets (KaTeX, echarts), copied once into " + assetsDir + "/ -->\n")
+	b.WriteString(`<link rel="icon" href="data:,">` + "\n") // no favicon request: nothing outside the page's files
 	b.WriteString(`<link rel="stylesheet" href="` + assetsDir + `/katex/katex.min.css">` + "\n")
 	b.WriteString(`<script src="` + assetsDir + `/katex/katex.min.js"></script>` + "\n")
 	b.WriteString(`<script src="` + assetsDir + `/katex/contrib/auto-render.min.js"></script>` + "\n")
@@ -237,7 +238,7 @@ var paperItemRe = regexp.MustCompile(`(Figures?\s+[0-9]+([–-][0-9]+)?|Table\s+
 func writeIndex(out string, rs []result, scale string, total time.Duration) error {
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>diffregimes notebooks</title>
+<html><head><meta charset="utf-8"><title>diffregimes notebooks</title><link rel="icon" href="data:,">
 <style>body{font-family:sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse}
 td,th{padding:5px 10px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd}th{background:#f4f4f4}
 .ok{color:#070}.failed{color:#b00}pre{white-space:pre-wrap;margin:0;font-size:12px}.item{white-space:nowrap}

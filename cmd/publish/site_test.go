@@ -64,7 +64,7 @@ func TestPortable(t *testing.T) {
 			t.Errorf("portable page still holds %q:\n%s", bad, got)
 		}
 	}
-	for _, want := range []string{`href="assets/katex/katex.min.css"`, `src="assets/katex/katex.min.js"`,
+	for _, want := range []string{`<link rel="icon" href="data:,">`, `href="assets/katex/katex.min.css"`, `src="assets/katex/katex.min.js"`,
 		`src="assets/katex/contrib/auto-render.min.js"`, `src="assets/site.js"`, `src="assets/echarts/echarts.min.js"`,
 		`$$\phi(t)$$`, `echarts.init(document.getElementById("abc"))`} {
 		if strings.Count(got, want) != 1 {
