@@ -160,6 +160,9 @@ func (c *Chart) Echarts() (*charts.Line, error) {
 	}
 	if c.yMin != nil {
 		ya.Min, ya.Max = *c.yMin, *c.yMax
+	} else if lo, hi := c.yExtentWithBars(); !c.logY && !c.step && lo <= hi {
+		l, h, step := tickRange(lo, hi)
+		ya.Min, ya.Max, ya.MinInterval, ya.MaxInterval = l, h, step, step
 	}
 	width := "100%"
 	if c.width > 0 {
@@ -282,6 +285,29 @@ func (c *Chart) extent(x bool) (lo, hi float64) {
 	}
 	for _, r := range c.refs {
 		if r.vertical == x && finite(r.at, log) {
+			lo, hi = math.Min(lo, r.at), math.Max(hi, r.at)
+		}
+	}
+	return lo, hi
+}
+
+// yExtentWithBars is the range of the plotted y values, error bars and horizontal lines (lo > hi if none).
+func (c *Chart) yExtentWithBars() (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range c.series {
+		for j := range s.Y {
+			if !finite(s.X[j], c.logX) || !finite(s.Y[j], false) {
+				continue
+			}
+			e := 0.0
+			if s.Err != nil && finite(s.Err[j], false) {
+				e = math.Abs(s.Err[j])
+			}
+			lo, hi = math.Min(lo, s.Y[j]-e), math.Max(hi, s.Y[j]+e)
+		}
+	}
+	for _, r := range c.refs {
+		if !r.vertical && finite(r.at, false) {
 			lo, hi = math.Min(lo, r.at), math.Max(hi, r.at)
 		}
 	}

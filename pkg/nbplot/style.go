@@ -173,3 +173,23 @@ func cssWidth(px int) string {
 	}
 	return "100%"
 }
+
+// tickRange widens [lo, hi] outwards to multiples of a 1-2-5 step giving 4 to 8 intervals, so that
+// the first and last labels of a linear axis are ticks like the others (echarts puts a label at the
+// exact data extent otherwise: "1.02" next to "1").
+func tickRange(lo, hi float64) (l, h, step float64) {
+	if lo == hi {
+		d := math.Max(math.Abs(lo)*0.1, 0.5)
+		lo, hi = lo-d, hi+d
+	}
+	raw := (hi - lo) / 6
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	step = 10 * p
+	for _, m := range []float64{1, 2, 5} {
+		if m*p >= raw {
+			step = m * p
+			break
+		}
+	}
+	return math.Floor(lo/step+1e-9) * step, math.Ceil(hi/step-1e-9) * step, step
+}

@@ -175,3 +175,21 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestTickRange: a linear y axis ends on ticks, error bars included.
+func TestTickRange(t *testing.T) {
+	for _, tc := range [][5]float64{{0.45, 1.02, 0.4, 1.1, 0.1}, {0, 1, 0, 1, 0.2}, {-0.013, 0.27, -0.05, 0.3, 0.05}, {3, 3, 2.4, 3.6, 0.2}} {
+		l, h, st := tickRange(tc[0], tc[1])
+		if math.Abs(l-tc[2]) > 1e-12 || math.Abs(h-tc[3]) > 1e-12 || math.Abs(st-tc[4]) > 1e-12 {
+			t.Errorf("tickRange(%v, %v) = %v, %v, %v; want %v, %v, %v", tc[0], tc[1], l, h, st, tc[2], tc[3], tc[4])
+		}
+	}
+	c := Lines("T", "x", "y", []Series{{Name: "m", X: []float64{1, 2}, Y: []float64{0.5, 0.9}, Err: []float64{0.05, 0.12}}})
+	line, err := c.Echarts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ya := line.YAxisList[0]; ya.Min != 0.4 || ya.Max != 1.1 || ya.MinInterval != 0.1 {
+		t.Errorf("y axis [%v, %v] step %v, want [0.4, 1.1] step 0.1 (error bars included)", ya.Min, ya.Max, ya.MinInterval)
+	}
+}
