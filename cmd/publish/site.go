@@ -11,6 +11,7 @@ package main
 // site once (installAssets), not once per page.
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -144,9 +145,14 @@ func exportHTML(jupyter, executed, out, name string) error {
 	if err != nil {
 		return fmt.Errorf("HTML conversion: %w", err)
 	}
-	page, err := portable(string(b))
+	page, css, err := portable(string(b))
 	if err != nil {
 		return fmt.Errorf("%s.html: %w", name, err)
+	}
+	for f, text := range css {
+		if err := writeAtomic(filepath.Join(out, assetsDir, f), text); err != nil {
+			return err
+		}
 	}
 	return writeAtomic(filepath.Join(out, name+".html"), []byte(page))
 }
@@ -157,6 +163,7 @@ var (
 	// nbplot's inlined bundle; it escapes "</script" inside, so its element ends at the first </script>.
 	bundleRe = regexp.MustCompile(`(?s)<script type="text/javascript" data-nbplot="echarts-bundle">.*?</script>\n?`)
 	// A URL leaving the site: file://, or an absolute http(s) URL in src= or a stylesheet's href=.
+	cssURLRe = regexp.MustCompile(`url\(\s*['"]?(https?:)?//[^)]*\)|@import\s+url\(|@import\s+['"]`)
 	remoteRe = regexp.MustCompile(`file://[^"'\s)]*|\ssrc="(https?:)?//[^"]*"|<link[^>]*\shref="(https?:)?//[^"]*"`)
 )
 
@@ -175,25 +182,82 @@ func headAssets(charts bool) string {
 	return b.String()
 }
 
-// portable rewrites an nbconvert page so that it loads only files of the site (see the file comment).
+// headStyleRe finds the style elements of a page's head: nbconvert inlines about 0.5 MB of
+// JupyterLab CSS into every page.
+var headStyleRe = regexp.MustCompile(`(?s)<style[^>]*>(.*?)</style>`)
+
+// sharedCSS moves the large style elements of the page's head into one stylesheet named by its
+// content (notebook-<sha256 prefix>.css: pages with the same template share it) and links it.
+func sharedCSS(page string) (string, map[string][]byte) {
+	i := strings.Index(page, "</head>")
+	if i < 0 {
+		return page, nil
+	}
+	head := page[:i]
+	var css strings.Builder
+	head = headStyleRe.ReplaceAllStringFunc(head, func(el string) string {
+		if len(el) < 2048 || relativeURL(el) {
+			return el // small, or with a URL that resolves against the page: stays
+		}
+		css.WriteString(headStyleRe.FindStringSubmatch(el)[1])
+		css.WriteString("\n")
+		return ""
+	})
+	if css.Len() == 0 {
+		return page, nil
+	}
+	sum := sha256.Sum256([]byte(css.String()))
+	name := fmt.Sprintf("notebook-%x.css", sum[:6])
+	link := `<link rel="stylesheet" href="` + assetsDir + "/" + name + `">` + "\n"
+	return head + link + page[i:], map[string][]byte{name: []byte(css.String())}
+}
+
+// relativeURL reports whether CSS holds a url(...) other than a data: URL, which would resolve
+// differently once moved into the assets folder.
+func relativeURL(css string) bool {
+	for rest := css; ; {
+		i := strings.Index(rest, "url(")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+4:]
+		if !strings.HasPrefix(strings.TrimLeft(rest, " '\""), "data:") {
+			return true
+		}
+	}
+}
+
+// portable rewrites an nbconvert page so that it loads only files of the site (see the file comment),
+// and returns the stylesheets it moved into the assets folder (file name under assets/ to content).
 // It fails, naming the URL, if anything would still leave the site's folder.
-func portable(page string) (string, error) {
+func portable(page string) (string, map[string][]byte, error) {
+	page, css := sharedCSS(page)
 	page = requireRe.ReplaceAllString(page, "")
 	page = mathjaxRe.ReplaceAllString(page, "")
 	charts := strings.Contains(page, "echarts.init(")
 	page = bundleRe.ReplaceAllString(page, "")
 	i := strings.Index(page, "</head>")
 	if i < 0 {
-		return "", fmt.Errorf("no </head> in the nbconvert page")
+		return "", nil, fmt.Errorf("no </head> in the nbconvert page")
 	}
 	page = page[:i] + headAssets(charts) + page[i:]
-	if m := remoteRe.FindString(page); m != "" {
-		return "", fmt.Errorf("the page still loads %q from outside the site (nbconvert template changed?)", m)
+	for _, text := range append([]string{page}, func() (l []string) {
+		for _, c := range css {
+			l = append(l, string(c))
+		}
+		return l
+	}()...) {
+		if m := remoteRe.FindString(text); m != "" {
+			return "", nil, fmt.Errorf("the page still loads %q from outside the site (nbconvert template changed?)", m)
+		}
+		if m := cssURLRe.FindString(text); m != "" {
+			return "", nil, fmt.Errorf("the page's CSS loads %q from outside the site", m)
+		}
 	}
 	if strings.Contains(page, "MathJax.Hub") {
-		return "", fmt.Errorf("the page still configures MathJax (nbconvert template changed?)")
+		return "", nil, fmt.Errorf("the page still configures MathJax (nbconvert template changed?)")
 	}
-	return page, nil
+	return page, css, nil
 }
 
 // Headline is the prefix of the line a notebook prints (nbplot.Headline) with its headline result:

@@ -33,10 +33,11 @@ func TestMain(m *testing.M) {
 }
 
 // nbconvertPage is the shape of a page of Debian's nbconvert lab template with an nbplot chart.
-const nbconvertPage = `<!DOCTYPE html>
+var nbconvertPage = `<!DOCTYPE html>
 <html><head><meta charset="utf-8">
 <title>x</title><script src="file:///usr/share/javascript/requirejs/require.min.js"></script>
 <style>.a{}</style>
+<style type="text/css">.jp-big{color:red}` + strings.Repeat("/* lab css */", 200) + `</style>
 <!-- Load mathjax -->
     <script src="file:///usr/share/javascript/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"> </script>
     <script type="text/x-mathjax-config">
@@ -55,9 +56,20 @@ var x = "<\/script>"; /* the bundle */
 `
 
 func TestPortable(t *testing.T) {
-	got, err := portable(nbconvertPage)
+	got, css, err := portable(nbconvertPage)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(css) != 1 {
+		t.Fatalf("%d shared stylesheets, want 1 (the big head style)", len(css))
+	}
+	for f, text := range css {
+		if !strings.HasPrefix(f, "notebook-") || !strings.Contains(string(text), ".jp-big") || strings.Count(got, `href="assets/`+f+`"`) != 1 {
+			t.Errorf("stylesheet %s (%d bytes) not moved and linked", f, len(text))
+		}
+	}
+	if strings.Contains(got, ".jp-big") || !strings.Contains(got, "<style>.a{}</style>") {
+		t.Error("the big head style must move to the assets, small ones stay")
 	}
 	for _, bad := range []string{"file://", "MathJax", "require.min.js", `data-nbplot="echarts-bundle"`, "the bundle"} {
 		if strings.Contains(got, bad) {
@@ -75,14 +87,14 @@ func TestPortable(t *testing.T) {
 		t.Error("echarts must load in the head, before the first chart script")
 	}
 	// A page without charts does not load echarts.
-	plain, err := portable(strings.Replace(nbconvertPage, "echarts.init(", "other(", 1))
+	plain, _, err := portable(strings.Replace(nbconvertPage, "echarts.init(", "other(", 1))
 	if err != nil || strings.Contains(plain, "echarts.min.js") {
 		t.Errorf("page without charts: err %v, loads echarts: %v", err, strings.Contains(plain, "echarts.min.js"))
 	}
 	// Anything else that leaves the site is an error naming it.
 	for _, extra := range []string{`<img src="file:///tmp/x.png">`, `<script src="https://cdn.example.org/x.js"></script>`,
-		`<link rel="stylesheet" href="//cdn.example.org/x.css">`} {
-		_, err := portable(strings.Replace(nbconvertPage, "<body>", "<body>"+extra, 1))
+		`<link rel="stylesheet" href="//cdn.example.org/x.css">`, `<style>@import url("https://fonts.example.org/a.css");</style>`} {
+		_, _, err := portable(strings.Replace(nbconvertPage, "<body>", "<body>"+extra, 1))
 		if err == nil || !strings.Contains(err.Error(), "outside the site") {
 			t.Errorf("page with %s: error %v, want one naming the URL", extra, err)
 		}
@@ -154,6 +166,14 @@ func TestPaperItem(t *testing.T) {
 	} {
 		if got := paperItemRe.FindString(title); got != want {
 			t.Errorf("paper item of %q = %q, want %q", title, got, want)
+		}
+	}
+}
+
+func TestRelativeURL(t *testing.T) {
+	for css, want := range map[string]bool{`a{b:url(data:image/png;base64,xx)} c{d:url("data:x")}`: false, `a{b:url( 'fonts/x.woff')}`: true, `a{}`: false} {
+		if relativeURL(css) != want {
+			t.Errorf("relativeURL(%q) = %v", css, !want)
 		}
 	}
 }
