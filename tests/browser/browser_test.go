@@ -208,7 +208,7 @@ func load(t *testing.T, bctx context.Context, origin, path string) (pageState, [
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(bctx)
 	defer cancel()
-	ctx, cancel2 := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel2()
 	tr := &traffic{origin: origin, urls: map[network.RequestID]string{}}
 	if err := tr.listen(ctx); err != nil {
