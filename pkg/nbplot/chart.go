@@ -17,7 +17,7 @@ type Series struct {
 	Name string
 	X, Y []float64
 	Err  []float64 // optional half widths of the error bars, len(Err) == len(Y)
-	// Dashed draws the line dashed (e.g. a theory curve next to measurements).
+	// Dashed draws the line dashed and without markers: a theory curve next to measurements.
 	Dashed bool
 	// Points draws markers only (no connecting line) for this series.
 	Points bool
@@ -27,10 +27,6 @@ type Series struct {
 	// Thin draws a thin translucent line without markers: many trajectories on one chart.
 	Thin bool
 }
-
-// palette is echarts' default palette; series get explicit colours so that a series and its error
-// bars always share one.
-var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
 
 type refLine struct {
 	vertical bool
@@ -53,9 +49,10 @@ type Chart struct {
 	err                 error
 }
 
-// Lines returns a chart of the series drawn as lines (with markers at the points).
+// Lines returns a chart of the series drawn as lines. Markers show the measured points: a series
+// with error bars, or with at most maxMarked points; dashed (theory) and thin lines have none.
 func Lines(title, xName, yName string, series []Series) *Chart {
-	c := &Chart{title: title, xName: xName, yName: yName, width: 860, height: 440}
+	c := &Chart{title: title, xName: xName, yName: yName, height: defaultHeight}
 	return c.Add(series...)
 }
 
@@ -108,7 +105,10 @@ func (c *Chart) XRange(lo, hi float64) *Chart { c.xMin, c.xMax = &lo, &hi; retur
 // YRange fixes the y axis range.
 func (c *Chart) YRange(lo, hi float64) *Chart { c.yMin, c.yMax = &lo, &hi; return c }
 
-// Size sets the chart size in pixels (default 860 x 440).
+// maxMarked is the most points a line without error bars shows markers for.
+const maxMarked = 40
+
+// Size sets the chart size in pixels (default: the cell's full width, 460 pixels high).
 func (c *Chart) Size(width, height int) *Chart {
 	if width <= 0 || height <= 0 {
 		c.err = fmt.Errorf("nbplot: Size(%d, %d): width and height must be positive", width, height)
@@ -151,35 +151,41 @@ func (c *Chart) Echarts() (*charts.Line, error) {
 		}
 		return "value"
 	}
-	xa := opts.XAxis{Type: axisType(c.logX), Name: c.xName, NameLocation: "middle", NameGap: 26,
+	xa := opts.XAxis{Type: axisType(c.logX), Name: c.xName, NameLocation: "middle", NameGap: 28, AxisLabel: axisLabel(),
 		SplitLine: &opts.SplitLine{Show: opts.Bool(true)}, AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}}
-	ya := opts.YAxis{Type: axisType(c.logY), Name: c.yName, NameLocation: "middle", NameGap: 50,
+	ya := opts.YAxis{Type: axisType(c.logY), Name: c.yName, NameLocation: "middle", NameGap: 52, AxisLabel: axisLabel(),
 		Scale: opts.Bool(!c.step), AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}}
 	if c.xMin != nil {
 		xa.Min, xa.Max = *c.xMin, *c.xMax
 	}
 	if c.yMin != nil {
 		ya.Min, ya.Max = *c.yMin, *c.yMax
+	} else if lo, hi := c.yExtentWithBars(); !c.logY && !c.step && lo <= hi {
+		l, h, step := tickRange(lo, hi)
+		ya.Min, ya.Max, ya.MinInterval, ya.MaxInterval = l, h, step, step
 	}
+	width := "100%"
+	if c.width > 0 {
+		width = fmt.Sprintf("%dpx", c.width)
+	}
+	rows := legendRows(uniqueNames(c.series))
 	line.SetGlobalOptions(
-		charts.WithInitializationOpts(opts.Initialization{Width: fmt.Sprintf("%dpx", c.width), Height: fmt.Sprintf("%dpx", c.height)}),
-		charts.WithTitleOpts(opts.Title{Title: c.title, Left: "center"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "28", Type: "scroll"}),
+		charts.WithInitializationOpts(opts.Initialization{Width: width, Height: fmt.Sprintf("%dpx", c.height)}),
+		charts.WithColorsOpts(opts.Colors(palette)),
+		charts.WithTitleOpts(opts.Title{Title: c.title, Left: "center", Top: "4"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "32", Left: "center", Width: "86%"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithGridOpts(opts.Grid{Top: "70", Left: "70", Right: "40", Bottom: "100"}),
+		charts.WithGridOpts(opts.Grid{Top: fmt.Sprint(44 + 22*rows), Left: "72", Right: "56", Bottom: "92"}),
 		charts.WithXAxisOpts(xa),
 		charts.WithYAxisOpts(ya),
 		charts.WithDataZoomOpts(
 			opts.DataZoom{Type: "inside", XAxisIndex: []int{0}, FilterMode: "none"},
 			opts.DataZoom{Type: "slider", XAxisIndex: []int{0}, FilterMode: "none"},
-			opts.DataZoom{Type: "inside", YAxisIndex: []int{0}, FilterMode: "none"},
 		),
-		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
-			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Title: "save as image"},
-			DataZoom:    &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
-			Restore:     &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "reset zoom"},
-			DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: "data"},
-		}}),
+		charts.WithToolboxOpts(toolbox(func(f *opts.ToolBoxFeature) {
+			f.DataZoom = &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)}
+			f.Restore = &opts.ToolBoxFeatureRestore{Show: opts.Bool(true), Title: "reset zoom"}
+		})),
 	)
 	for i, s := range c.series {
 		color := palette[i%len(palette)]
@@ -214,7 +220,8 @@ func (c *Chart) Echarts() (*charts.Line, error) {
 			so = append(so, charts.WithLineChartOpts(opts.LineChart{Step: "middle", ShowSymbol: opts.Bool(false)}),
 				charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
 		} else {
-			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(data) <= 200 && !s.Dashed && !s.Thin)}))
+			marked := !s.Dashed && !s.Thin && (s.Err != nil || len(data) <= maxMarked)
+			so = append(so, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(marked)}))
 		}
 		line.AddSeries(s.Name, data, so...)
 		if c.points || s.Points {
@@ -235,8 +242,12 @@ func (c *Chart) Echarts() (*charts.Line, error) {
 			if !finite(r.at, (r.vertical && c.logX) || (!r.vertical && c.logY)) {
 				return nil, fmt.Errorf("nbplot: chart %q: reference line at %v cannot be drawn on this axis", c.title, r.at)
 			}
+		}
+		spots := c.labelSpots()
+		for i, r := range c.refs {
 			item := map[string]interface{}{"name": r.label,
-				"label": map[string]interface{}{"formatter": r.label, "position": "insideEndTop"}}
+				"label": map[string]interface{}{"formatter": r.label, "position": spots[i].slot,
+					"backgroundColor": "rgba(255,255,255,0.8)", "padding": []int{1, 3}, "color": refColor}}
 			if r.vertical {
 				item["xAxis"] = r.at
 			} else {
@@ -246,9 +257,68 @@ func (c *Chart) Echarts() (*charts.Line, error) {
 		}
 		first := &line.MultiSeries[0]
 		first.MarkLines = &opts.MarkLines{Data: items, MarkLineStyle: opts.MarkLineStyle{
-			Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#444", Width: 1.5}}}
+			Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: refColor, Width: 1.5}}}
 	}
 	return line, nil
+}
+
+// extent returns the range of the finite data and reference lines along x (or y), as plotted.
+func (c *Chart) extent(x bool) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	log := map[bool]bool{true: c.logX, false: c.logY}[x]
+	if x && c.xMin != nil {
+		return *c.xMin, *c.xMax
+	}
+	if !x && c.yMin != nil {
+		return *c.yMin, *c.yMax
+	}
+	for _, s := range c.series {
+		vs := s.Y
+		if x {
+			vs = s.X
+		}
+		for _, v := range vs {
+			if finite(v, log) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	for _, r := range c.refs {
+		if r.vertical == x && finite(r.at, log) {
+			lo, hi = math.Min(lo, r.at), math.Max(hi, r.at)
+		}
+	}
+	return lo, hi
+}
+
+// yExtentWithBars is the range of the plotted y values, error bars and horizontal lines (lo > hi if none).
+func (c *Chart) yExtentWithBars() (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range c.series {
+		for j := range s.Y {
+			if !finite(s.X[j], c.logX) || !finite(s.Y[j], false) {
+				continue
+			}
+			e := 0.0
+			if s.Err != nil && finite(s.Err[j], false) {
+				e = math.Abs(s.Err[j])
+			}
+			lo, hi = math.Min(lo, s.Y[j]-e), math.Max(hi, s.Y[j]+e)
+		}
+	}
+	for _, r := range c.refs {
+		if !r.vertical && finite(r.at, false) {
+			lo, hi = math.Min(lo, r.at), math.Max(hi, r.at)
+		}
+	}
+	return lo, hi
+}
+
+// labelSpots returns where each reference line's label goes (placeLabels on this chart's axes).
+func (c *Chart) labelSpots() []refSpot {
+	x0, x1 := c.extent(true)
+	y0, y1 := c.extent(false)
+	return placeLabels(c.refs, axisFrac(x0, x1, c.logX), axisFrac(y0, y1, c.logY))
 }
 
 // Snippet returns the chart's HTML fragment (container div and script) without the echarts bundle.
@@ -290,6 +360,9 @@ func wrapSnippet(id, element, script string) string {
 			`'<pre style="color:#b00">nbplot: echarts is not loaded on this page: re-run the notebook, or call nbplot.ResetBundle() and re-run this cell</pre>';}</script>`, id)
 	}
 	b.WriteString(script)
+	if id != "" {
+		b.WriteString(resizeJS(id))
+	}
 	b.WriteString("</div>\n")
 	return b.String()
 }

@@ -61,8 +61,11 @@ func display(it Item) error {
 
 // needsBundle reports whether the item draws with echarts (image grids do not).
 func needsBundle(it Item) bool {
-	_, plain := it.(*ImageGrid)
-	return !plain
+	switch it.(type) {
+	case *ImageGrid, *Table:
+		return false
+	}
+	return true
 }
 
 // Page collects items into one standalone HTML document with a single echarts bundle, for files

@@ -7,7 +7,18 @@
 //
 //	if(!window.echarts){(function(define,exports,module){ ...bundle... }).call(window);}
 //
-// Every chart keeps echarts' tooltips, zoom (inside + slider) and save-as-image.
+// Every chart keeps echarts' tooltips, zoom (inside + slider), save-as-image and a data view (the numbers
+// behind the chart, to copy). The look is shared (style.go): one palette; tick labels formatted by
+// magnitude (at most 4 significant digits, exponents outside [1e-3, 1e4): no float noise on linear or
+// log axes); the toolbox in a column at the right edge, clear of the title; a legend that wraps, the
+// plot moving down by its estimated rows; the cell's full width (Size sets pixels); reference-line
+// labels inside the plot, staggered along their lines when lines are close; dashed (theory) curves
+// without markers, measured curves with markers and their error bars.
+//
+// Tables: NewTable(header...).Row(cells...) or MarkdownTable(md) (a GitHub-style table with text
+// around it), then Display: an HTML table in the cell and on the published page. Headline(item,
+// format, args...) prints the notebook's "headline: item | text" line that cmd/publish puts on the
+// site's index.
 //
 // Typical notebook use (each call returns the chart so options chain):
 //

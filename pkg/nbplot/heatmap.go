@@ -87,14 +87,12 @@ func (h *Heatmap) Echarts() (*charts.HeatMap, error) {
 		charts.WithInitializationOpts(opts.Initialization{Width: fmt.Sprintf("%dpx", h.width), Height: fmt.Sprintf("%dpx", h.height)}),
 		charts.WithTitleOpts(opts.Title{Title: h.title, Left: "center"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Top: "50", Left: "80", Right: "90", Bottom: "60"}),
+		charts.WithGridOpts(opts.Grid{Top: "50", Left: "80", Right: "120", Bottom: "60"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: h.xName, NameLocation: "middle", NameGap: 30, Data: axisLabels(h.xs)}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Name: h.yName, NameLocation: "middle", NameGap: 55, Data: axisLabels(h.ys)}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
-			Right: "10", Top: "middle", InRange: &opts.VisualMapInRange{Color: []string{"#313695", "#4575b4", "#74add1", "#abd9e9", "#e0f3f8", "#ffffbf", "#fee090", "#fdae61", "#f46d43", "#d73027", "#a50026"}}}),
-		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "20", Feature: &opts.ToolBoxFeature{
-			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Type: "png", Title: "save as image"},
-			DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: "data"}}}),
+			Right: "40", Top: "middle", InRange: &opts.VisualMapInRange{Color: []string{"#313695", "#4575b4", "#74add1", "#abd9e9", "#e0f3f8", "#ffffbf", "#fee090", "#fdae61", "#f46d43", "#d73027", "#a50026"}}}),
+		charts.WithToolboxOpts(toolbox(nil)),
 	)
 	hm.SetXAxis(axisLabels(h.xs))
 	hm.AddSeries(h.title, data)

@@ -15,7 +15,7 @@ type Sample struct {
 // spanning all finite values (count / (n_finite * width), so each histogram integrates to 1 and can be
 // compared with a density curve added with Add). bins must be >= 1.
 func Histogram(title, xName string, bins int, samples []Sample) *Chart {
-	c := &Chart{title: title, xName: xName, yName: "density", width: 860, height: 440, step: true}
+	c := &Chart{title: title, xName: xName, yName: "density", height: defaultHeight, step: true}
 	if bins < 1 {
 		c.err = fmt.Errorf("nbplot: Histogram %q: bins=%d, want >= 1", title, bins)
 		return c

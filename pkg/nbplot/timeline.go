@@ -1,6 +1,7 @@
 package nbplot
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -48,7 +49,7 @@ type TimelineChart struct {
 // are reported by Err, Snippet, HTML and Display, naming the frame and series.
 func Timeline(title, xName, yName string, frames []Frame) *TimelineChart {
 	c := &TimelineChart{title: title, xName: xName, yName: yName, frames: frames,
-		width: 860, height: 520, interval: 400 * time.Millisecond}
+		height: 540, interval: 400 * time.Millisecond}
 	if len(frames) == 0 {
 		c.err = fmt.Errorf("nbplot: timeline %q: no frames", title)
 		return c
@@ -129,7 +130,7 @@ func (c *TimelineChart) YRange(lo, hi float64) *TimelineChart {
 	return c
 }
 
-// Size sets the chart size in pixels, slider included (default 860 x 520).
+// Size sets the chart size in pixels, slider included (default: the cell's full width, 540 pixels high).
 func (c *TimelineChart) Size(width, height int) *TimelineChart {
 	if width <= 0 || height <= 0 {
 		c.err = fmt.Errorf("nbplot: Size(%d, %d): width and height must be positive", width, height)
@@ -285,7 +286,8 @@ func (c *TimelineChart) option() (map[string]any, error) {
 	axis := func(name string, lo, hi float64, gap int) map[string]any {
 		return map[string]any{"type": "value", "name": name, "nameLocation": "middle", "nameGap": gap,
 			"min": lo, "max": hi, "splitLine": map[string]any{"show": true},
-			"axisLine": map[string]any{"show": true, "onZero": false}}
+			"axisLabel": map[string]any{"formatter": tickPlaceholder, "hideOverlap": true},
+			"axisLine":  map[string]any{"show": true, "onZero": false}}
 	}
 	baseOption := map[string]any{
 		"timeline": map[string]any{
@@ -297,14 +299,14 @@ func (c *TimelineChart) option() (map[string]any, error) {
 		},
 		"title": map[string]any{"text": c.title, "left": "center", "itemGap": 6,
 			"subtextStyle": map[string]any{"fontSize": 14, "color": "#333"}},
-		"legend":  map[string]any{"show": true, "top": 50, "type": "scroll"},
+		"color":   palette,
+		"legend":  map[string]any{"show": true, "top": 50, "left": "center", "width": "86%"},
 		"tooltip": map[string]any{"show": true, "trigger": "axis"},
-		"grid":    map[string]any{"top": 85, "left": 70, "right": 40, "bottom": 100},
+		"grid":    map[string]any{"top": 70 + 22*legendRows(append(uniqueNames(c.frames[0].Series), uniqueNames(c.static)...)), "left": 72, "right": 56, "bottom": 100},
 		"xAxis":   axis(c.xName, x0, x1, 26),
 		"yAxis":   axis(c.yName, y0, y1, 50),
-		"toolbox": map[string]any{"show": true, "right": 20, "feature": map[string]any{
-			"saveAsImage": map[string]any{"show": true, "type": "png", "title": "save as image"}}},
-		"series": base,
+		"toolbox": toolboxMap(),
+		"series":  base,
 	}
 	return map[string]any{"baseOption": baseOption, "options": options}, nil
 }
@@ -321,9 +323,10 @@ func (c *TimelineChart) Snippet() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("nbplot: timeline %q: %w", c.title, err)
 	}
+	js = bytes.ReplaceAll(js, []byte(`"`+tickPlaceholder+`"`), []byte(tickJS))
 	id := util.GenerateUniqueID()
 	element := fmt.Sprintf("<div class=\"container\">\n    <div class=\"item\" id=\"%s\" data-nbplot-frames=\"%d\" "+
-		"style=\"width:%dpx;height:%dpx;\"></div>\n</div>", id, len(c.frames), c.width, c.height)
+		"style=\"width:%s;height:%dpx;\"></div>\n</div>", id, len(c.frames), cssWidth(c.width), c.height)
 	var s strings.Builder
 	s.WriteString("<script type=\"text/javascript\">\n(function () {\n  \"use strict\";\n")
 	fmt.Fprintf(&s, "  var el = document.getElementById(%q);\n  if (!window.echarts || !el) { return; }\n", id)

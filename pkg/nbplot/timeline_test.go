@@ -15,8 +15,13 @@ func timelineOption(t *testing.T, snippet string) map[string]any {
 	if i < 0 || j < i {
 		t.Fatalf("no setOption call in snippet:\n%s", snippet)
 	}
+	js := snippet[i+len(open) : j]
+	if n := strings.Count(js, tickJS); n != 2 {
+		t.Errorf("the option holds the tick formatter %d times, want 2 (x and y axes)", n)
+	}
+	js = strings.ReplaceAll(js, tickJS, `"`+tickPlaceholder+`"`) // the one function in the JSON
 	var opt map[string]any
-	if err := json.Unmarshal([]byte(snippet[i+len(open):j]), &opt); err != nil {
+	if err := json.Unmarshal([]byte(js), &opt); err != nil {
 		t.Fatalf("option is not JSON: %v", err)
 	}
 	return opt

@@ -1,37 +1,55 @@
 //go:build browser
 
-// Package browser opens the published notebooks (HTML from cmd/publish) in headless Chromium, offline,
-// and checks that echarts drew every nbplot chart and that every timeline (slider) chart switches
-// frames. Run after publishing (the Makefile's test target):
+// Package browser serves the published site (cmd/publish) from a local HTTP server on 127.0.0.1 and
+// opens every page in headless Chromium through the DevTools protocol (chromedp), offline. Per page
+// it checks that every nbplot chart was drawn (an echarts instance whose canvas has pixels), that
+// the TeX of the Markdown cells was rendered by KaTeX (renderer elements present, no katex-error,
+// no raw $$ or $...$ left), that every timeline (slider) chart switches frames, and that no request
+// failed or left the site. A second test scans every published file for file:// URLs; negative
+// controls break a page (no echarts, no KaTeX) and require the checks to fail. Run after
+// publishing (the Makefile's test-browser target):
 //
 //	go test -tags browser ./tests/browser -site out/smoke
 //
+// TestScreenshots (make screenshots) writes PNGs of chosen charts with -shots DIR.
 // The build tag keeps it out of `go test ./...`: it needs Chromium and a published site.
 package browser
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
-	"image"
-	"image/png"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 )
 
 var (
-	site      = flag.String("site", "../../out/smoke", "folder of published notebook HTML")
-	notebook  = flag.String("notebook", "00_forward_process", "notebook whose charts get the pixel and negative-control checks")
+	site      = flag.String("site", "../../out/smoke", "folder of the published site")
+	notebook  = flag.String("notebook", "00_forward_process", "notebook whose page gets the negative controls")
 	slider    = flag.String("timeline", "12_potential", "notebook that must hold an nbplot timeline (slider) chart")
 	chromeBin = flag.String("chromium", "", "Chromium executable (default: $CHROMIUM, chromium, chromium-browser)")
+	shots     = flag.String("shots", "", "TestScreenshots: folder for the PNGs (skipped when empty)")
+	shotList  = flag.String("shot-list", "11_figure2_speciation:0:figure2,32_figure5_collapse:0:figure5-phiC,32_figure5_collapse:2:figure5-entropy,32_figure5_collapse:table:figure5-table",
+		"TestScreenshots: page:chart index (or \"table\"):file name, comma separated")
 )
 
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, c := range []string{*chromeBin, os.Getenv("CHROMIUM"), "chromium", "chromium-browser"} {
 		if c == "" {
@@ -45,256 +63,386 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// run starts headless Chromium on a local file with every network access refused.
-func run(t *testing.T, bin, file string, args ...string) []byte {
+// brokenParam, in a page's query, makes the test server serve the page without its echarts or
+// KaTeX scripts (the negative controls).
+const brokenParam = "broken"
+
+// serve starts the site's HTTP server on 127.0.0.1. ?broken=echarts|katex serves a page without
+// that script.
+func serve(t testing.TB, dir string) *httptest.Server {
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		what := r.URL.Query().Get(brokenParam)
+		if what == "" {
+			files.ServeHTTP(w, r)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/"))))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		re := regexp.MustCompile(`<script src="assets/` + map[string]string{"echarts": `echarts/`, "katex": `katex/`}[what] + `[^"]*"[^>]*></script>`)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(re.ReplaceAll(b, nil))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// browser starts one headless Chromium for the test, offline: every host name resolves to nothing,
+// so only the 127.0.0.1 site answers.
+func browser(t testing.TB) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		chromedp.Flag("hide-scrollbars", true), chromedp.WindowSize(1200, 900), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// traffic records, for one tab, requests that left the site, failed or were answered >= 400, and
+// uncaught JavaScript exceptions.
+type traffic struct {
+	mu     sync.Mutex
+	origin string
+	urls   map[network.RequestID]string
+	bad    []string
+	n      int
+}
+
+func (tr *traffic) listen(ctx context.Context) error {
+	return chromedp.Listen(ctx, func(ev any) {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			tr.urls[e.RequestID] = e.Request.URL
+			tr.n++
+			u := e.Request.URL
+			if !strings.HasPrefix(u, tr.origin+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+				tr.bad = append(tr.bad, "request leaves the site: "+u)
+			}
+		case *network.EventLoadingFailed:
+			tr.bad = append(tr.bad, fmt.Sprintf("request failed (%s): %s", e.ErrorText, tr.urls[e.RequestID]))
+		case *network.EventResponseReceived:
+			if e.Response.Status >= 400 {
+				tr.bad = append(tr.bad, fmt.Sprintf("HTTP %d: %s", int(e.Response.Status), e.Response.URL))
+			}
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			tr.bad = append(tr.bad, fmt.Sprintf("JavaScript exception at %s:%d: %s", d.URL, d.LineNumber, msg))
+		}
+	})
+}
+
+// pageState is what stateJS reports about a loaded page.
+type pageState struct {
+	Math       string            `json:"math"`       // site.js's data-math mark
+	Katex      int               `json:"katex"`      // rendered KaTeX elements
+	KatexError int               `json:"katexError"` // KaTeX parse errors
+	RawTeX     []string          `json:"rawTeX"`     // text still holding $$ or $...$
+	Charts     map[string]int    `json:"charts"`     // chart id -> painted pixels sampled (-1: no echarts instance)
+	Guards     int               `json:"guards"`     // nbplot's "echarts is not loaded" messages
+	Slides     map[string]string `json:"slides"`     // timeline chart id -> "ok" or what failed
+	Tables     int               `json:"tables"`     // HTML tables in the outputs
+	RawTables  []string          `json:"rawTables"`  // output text that still looks like a Markdown table
+}
+
+// stateJS inspects the page: math, charts (painted pixels of their canvases), guard messages,
+// timeline charts moved to their last frame, tables.
+const stateJS = `(() => {
+  const st = {math: document.documentElement.getAttribute("data-math") || "", katex: document.querySelectorAll(".katex").length,
+    katexError: document.querySelectorAll(".katex-error").length, rawTeX: [], charts: {}, guards: 0, slides: {}, tables: 0, rawTables: []};
+  document.querySelectorAll(".jp-RenderedMarkdown").forEach(el => {
+    const c = el.cloneNode(true);
+    c.querySelectorAll(".katex, pre, code").forEach(k => k.remove());
+    const m = c.textContent.match(/\$\$[\s\S]*?\$\$|\$[^$\s][^$]*\$/);
+    if (m) st.rawTeX.push(m[0].slice(0, 80));
+  });
+  document.querySelectorAll(".nbplot-chart .item[id], .nbplot-chart [data-nbplot-frames]").forEach(el => {
+    const inst = window.echarts && echarts.getInstanceByDom(el);
+    if (!inst) { st.charts[el.id] = -1; return; }
+    let px = 0;
+    el.querySelectorAll("canvas").forEach(cv => {
+      const d = cv.getContext("2d").getImageData(0, 0, cv.width, cv.height).data;
+      for (let i = 0; i < d.length; i += 4 * 7) if (d[i + 3] > 0 && (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235)) px++;
+    });
+    st.charts[el.id] = px;
+  });
+  st.guards = [...document.querySelectorAll(".nbplot-chart pre")].filter(p => p.textContent.startsWith("nbplot: echarts is not loaded")).length;
+  document.querySelectorAll("[data-nbplot-frames]").forEach(el => {
+    const inst = window.echarts && echarts.getInstanceByDom(el), n = +el.getAttribute("data-nbplot-frames");
+    if (!inst) { st.slides[el.id] = "no echarts instance"; return; }
+    const a = inst.getOption(), label = a.title[0].subtext, data = JSON.stringify(a.series[0].data);
+    const rest = JSON.stringify(a.series.slice(1).map(s => s.data));
+    inst.dispatchAction({type: "timelineChange", currentIndex: n - 1});
+    const b = inst.getOption(), res = [];
+    if (b.timeline[0].currentIndex !== n - 1) res.push("index " + b.timeline[0].currentIndex);
+    if (b.title[0].subtext === label) res.push("label unchanged");
+    if (JSON.stringify(b.series[0].data) === data) res.push("data unchanged");
+    if (b.series.length !== a.series.length) res.push(b.series.length + " series, was " + a.series.length);
+    else if (n > 1 && JSON.stringify(b.series.slice(1).map(s => s.data)) !== rest) res.push("static series changed");
+    st.slides[el.id] = res.length ? res.join("; ") : "ok";
+  });
+  st.tables = document.querySelectorAll(".jp-OutputArea-output table").length;
+  document.querySelectorAll(".jp-OutputArea-output pre").forEach(p => {
+    const m = p.textContent.match(/^\s*\|.*\|\s*\n\s*\|[\s:|-]+\|\s*$/m);
+    if (m) st.rawTables.push(m[0].slice(0, 80));
+  });
+  return st;
+})()`
+
+// load opens the page in a new tab and returns its state and the traffic problems seen.
+func load(t *testing.T, bctx context.Context, origin, path string) (pageState, []string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := chromedp.NewContext(bctx)
 	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", // offline
-		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=8000", "--hide-scrollbars"}
-	abs, err := filepath.Abs(file)
+	ctx, cancel2 := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel2()
+	tr := &traffic{origin: origin, urls: map[network.RequestID]string{}}
+	if err := tr.listen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate(origin+"/"+path), chromedp.WaitReady(chromedp.CSS("body")))
+	var st pageState
+	if err == nil {
+		st, err = chromedp.Run(ctx, chromedp.Evaluate[pageState](stateJS))
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return st, append([]string(nil), tr.bad...)
+}
+
+// mathCells counts the Markdown cells of the published notebook that hold TeX ($).
+func mathCells(t *testing.T, ipynb string) int {
+	b, err := os.ReadFile(ipynb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, bin, append(append(base, args...), "file://"+abs)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v on %s: %v\n%s", args, file, err, stderr.String())
+	var nb struct {
+		Cells []struct {
+			Type   string          `json:"cell_type"`
+			Source json.RawMessage `json:"source"`
+		} `json:"cells"`
 	}
-	return stdout.Bytes()
+	if err := json.Unmarshal(b, &nb); err != nil {
+		t.Fatalf("%s: %v", ipynb, err)
+	}
+	n := 0
+	for _, c := range nb.Cells {
+		if c.Type == "markdown" && strings.Contains(string(c.Source), "$") {
+			n++
+		}
+	}
+	return n
 }
 
-var chartIDRe = regexp.MustCompile(`<div class="nbplot-chart"><div class="container">\s*<div class="item" id="([A-Za-z0-9_]+)"`)
+var chartIDRe = regexp.MustCompile(`<div class="item" id="([A-Za-z0-9_]+)"|id="([A-Za-z0-9_]+)" data-nbplot-frames="`)
 
-// drawn returns, for each chart id of the page source, whether the dumped DOM has a canvas in its
-// container: echarts.init creates it, so it is missing when echarts did not run.
-func drawn(src, dom string) map[string]bool {
-	out := map[string]bool{}
+// chartIDs lists the nbplot charts of a page source.
+func chartIDs(src string) []string {
+	var ids []string
 	for _, m := range chartIDRe.FindAllStringSubmatch(src, -1) {
-		id := m[1]
-		i := strings.Index(dom, `id="`+id+`"`)
-		if i < 0 {
-			out[id] = false
-			continue
-		}
-		rest := dom[i:]
-		if j := strings.Index(rest[1:], `class="nbplot-chart"`); j >= 0 {
-			rest = rest[:j+1]
-		}
-		out[id] = strings.Contains(rest, "<canvas")
+		ids = append(ids, m[1]+m[2])
 	}
-	return out
+	return ids
 }
 
-// framesRe finds the timeline (slider) charts of a page source and their number of frames; once
-// echarts has drawn one, nbplot's script sets data-nbplot-timeline on it to the number of frames
-// echarts' timeline component holds.
-var framesRe = regexp.MustCompile(`id="([A-Za-z0-9_]+)" data-nbplot-frames="([0-9]+)"`)
+// minPixels is the fewest painted pixels (of every 7th sampled) a drawn chart shows: axes, labels
+// and one curve give thousands.
+const minPixels = 200
 
-// timelines returns the frame count of each timeline chart of the page source, by chart id.
-func timelines(src string) map[string]string {
-	out := map[string]string{}
-	for _, m := range framesRe.FindAllStringSubmatch(src, -1) {
-		out[m[1]] = m[2]
+func pages(t *testing.T) []string {
+	ps, _ := filepath.Glob(filepath.Join(*site, "*.html"))
+	if len(ps) == 0 {
+		t.Fatalf("no pages under %s: publish the notebooks first", *site)
 	}
-	return out
+	return ps
 }
 
-// attr returns the value of attribute name on the element with the given id in the dumped DOM.
-func attr(dom, id, name string) (string, bool) {
-	i := strings.Index(dom, `id="`+id+`"`)
-	if i < 0 {
-		return "", false
-	}
-	tag := dom[i:]
-	if j := strings.IndexByte(tag, '>'); j >= 0 {
-		tag = tag[:j]
-	}
-	m := regexp.MustCompile(regexp.QuoteMeta(name) + `="([^"]*)"`).FindStringSubmatch(tag)
-	if m == nil {
-		return "", false
-	}
-	return m[1], true
-}
-
-// guardRe matches the message nbplot's guard writes into a chart's container when echarts is
-// missing (the guard's own script text, also in the DOM, does not match: it is not inside the div).
-var guardRe = regexp.MustCompile(`id="[A-Za-z0-9_]+"[^>]*>\s*<pre[^>]*>nbplot: echarts is not loaded`)
-
-func guardShown(dom string) int { return len(guardRe.FindAllString(dom, -1)) }
-
-func TestPublishedChartsDrawn(t *testing.T) {
-	bin := chromium(t)
-	pages, _ := filepath.Glob(filepath.Join(*site, "*.html"))
-	var found bool
-	for _, p := range pages {
+func TestPublishedSite(t *testing.T) {
+	srv := serve(t, *site)
+	bctx := browser(t)
+	var found, foundTimeline bool
+	for _, p := range pages(t) {
 		name := strings.TrimSuffix(filepath.Base(p), ".html")
-		if name == "index" {
-			continue
-		}
 		found = found || name == *notebook
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			charts := drawn(string(src), string(src))
-			if name == *notebook && len(charts) == 0 {
-				t.Fatalf("%s has no nbplot chart", p)
+			st, bad := load(t, bctx, srv.URL, name+".html")
+			for _, b := range bad {
+				t.Error(b)
 			}
-			if len(charts) == 0 {
+			if name == "index" {
 				return
 			}
-			// One kernel session = one page: the bundle travels with the first chart only.
-			if n := strings.Count(string(src), "if(!window.echarts){(function(define,exports,module){"); n != 1 {
-				t.Errorf("%s holds %d echarts bundles, want 1", p, n)
+			if !strings.HasPrefix(st.Math, "rendered") {
+				t.Errorf("site.js did not run (data-math %q): KaTeX missing?", st.Math)
 			}
-			dom := string(run(t, bin, p, "--dump-dom"))
-			for id, ok := range drawn(string(src), dom) {
-				if !ok {
-					t.Errorf("%s: chart %s was not drawn (no canvas: echarts did not run)", p, id)
+			if want := mathCells(t, strings.TrimSuffix(p, ".html")+".ipynb"); want > 0 && st.Katex < want {
+				t.Errorf("%d KaTeX elements for %d Markdown cells with TeX: equations not rendered", st.Katex, want)
+			}
+			if st.KatexError > 0 {
+				t.Errorf("%d KaTeX errors (TeX KaTeX cannot parse)", st.KatexError)
+			}
+			for _, r := range st.RawTeX {
+				t.Errorf("raw TeX left in the page: %q", r)
+			}
+			for _, r := range st.RawTables {
+				t.Errorf("a Markdown table printed as text, not rendered: %q", r)
+			}
+			if n := strings.Count(string(src), "if(!window.echarts){(function(define,exports,module){"); n != 0 {
+				t.Errorf("the page inlines %d echarts bundles: the site loads assets/echarts/echarts.min.js once", n)
+			}
+			ids := chartIDs(string(src))
+			if name == *notebook && len(ids) == 0 {
+				t.Fatalf("%s has no nbplot chart", p)
+			}
+			for _, id := range ids {
+				if px, ok := st.Charts[id]; !ok || px < minPixels {
+					t.Errorf("chart %s was not drawn (%d painted pixels sampled, -1: no echarts instance)", id, px)
 				}
 			}
-			if n := guardShown(dom); n > 0 {
-				t.Errorf("%s: the nbplot guard reports echarts missing in %d charts", p, n)
+			if st.Guards > 0 {
+				t.Errorf("the nbplot guard reports echarts missing in %d charts", st.Guards)
 			}
-			for id, n := range timelines(string(src)) {
-				if got, _ := attr(dom, id, "data-nbplot-timeline"); got != n {
-					t.Errorf("%s: timeline chart %s: echarts holds %q frames, the page %s", p, id, got, n)
+			for id, res := range st.Slides {
+				foundTimeline = foundTimeline || name == *slider
+				if res != "ok" {
+					t.Errorf("timeline chart %s did not slide to its last frame: %s", id, res)
 				}
 			}
 		})
 	}
 	if !found {
-		t.Fatalf("no %s.html under %s: publish the notebooks first", *notebook, *site)
+		t.Errorf("no %s.html under %s: publish the notebooks first", *notebook, *site)
+	}
+	if !foundTimeline {
+		t.Errorf("no timeline (slider) chart in %s.html under %s", *slider, *site)
 	}
 }
 
-// TestNegativeControl removes the inlined echarts bundle from the notebook's page: the checks above
-// must then fail (no canvas, guard message shown) and the screenshot must lose the chart's pixels.
-func TestNegativeControl(t *testing.T) {
-	bin := chromium(t)
-	page := filepath.Join(*site, *notebook+".html")
-	src, err := os.ReadFile(page)
+// TestNegativeControls serves the -notebook page without echarts, then without KaTeX: the chart and
+// math checks above must then fail.
+func TestNegativeControls(t *testing.T) {
+	srv := serve(t, *site)
+	bctx := browser(t)
+	page := *notebook + ".html"
+	src, err := os.ReadFile(filepath.Join(*site, page))
 	if err != nil {
 		t.Fatalf("%v: publish the notebooks first", err)
 	}
-	const marker = "if(!window.echarts){(function(define,exports,module){"
-	if !bytes.Contains(src, []byte(marker)) {
-		t.Fatalf("%s does not hold the wrapped echarts bundle", page)
-	}
-	broken := bytes.ReplaceAll(src, []byte(marker), []byte("if(false){(function(define,exports,module){"))
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "broken.html")
-	good := filepath.Join(dir, "good.html")
-	if err := os.WriteFile(bad, broken, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(good, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dom := string(run(t, bin, bad, "--dump-dom"))
-	for id, ok := range drawn(string(src), dom) {
-		if ok {
-			t.Errorf("chart %s has a canvas without the echarts bundle: the check cannot fail", id)
+	ids := chartIDs(string(src))
+	st, _ := load(t, bctx, srv.URL, page+"?"+brokenParam+"=echarts")
+	for _, id := range ids {
+		if st.Charts[id] >= minPixels {
+			t.Errorf("chart %s counts as drawn without echarts: the check cannot fail", id)
 		}
 	}
-	if n, want := guardShown(dom), len(drawn(string(src), string(src))); n != want {
-		t.Errorf("without the bundle the nbplot guard message must show in all %d charts, shows in %d", want, n)
+	if st.Guards != len(ids) {
+		t.Errorf("without echarts the nbplot guard must show in all %d charts, shows in %d", len(ids), st.Guards)
 	}
-
-	shot := func(file string) image.Image {
-		out := file + ".png"
-		run(t, bin, file, "--screenshot="+out, "--window-size=1200,6000")
-		b, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
+	if mathCells(t, filepath.Join(*site, *notebook+".ipynb")) == 0 {
+		t.Fatalf("%s has no TeX: pick a -notebook with equations", page)
 	}
-	a, b := shot(good), shot(bad)
-	if a.Bounds() != b.Bounds() {
-		t.Fatalf("screenshots differ in size: %v vs %v", a.Bounds(), b.Bounds())
+	st, bad := load(t, bctx, srv.URL, page+"?"+brokenParam+"=katex")
+	if st.Katex > 0 || len(st.RawTeX) == 0 {
+		t.Errorf("without KaTeX: %d KaTeX elements, %d raw TeX found: the math check cannot fail", st.Katex, len(st.RawTeX))
 	}
-	diff := 0
-	r := a.Bounds()
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			r1, g1, b1, _ := a.At(x, y).RGBA()
-			r2, g2, b2, _ := b.At(x, y).RGBA()
-			if r1 != r2 || g1 != g2 || b1 != b2 {
-				diff++
-			}
-		}
-	}
-	t.Logf("%d pixels drawn by echarts", diff)
-	if diff < 5000 {
-		t.Errorf("only %d pixels differ with and without echarts: the charts drew (almost) nothing", diff)
+	if len(bad) == 0 {
+		t.Error("without KaTeX site.js must throw (renderMathInElement undefined): the exception check cannot fail")
 	}
 }
 
-// slideJS, appended to a copy of a page, moves every timeline chart to its last frame the way the
-// slider does (echarts' timelineChange action) and records on the chart's element whether the
-// frame's label and its first series changed while the static series stayed.
-const slideJS = `<script>
-document.querySelectorAll("[data-nbplot-frames]").forEach(function (el) {
-  var inst = echarts.getInstanceByDom(el), n = +el.getAttribute("data-nbplot-frames");
-  var a = inst.getOption(), label = a.title[0].subtext, data = JSON.stringify(a.series[0].data);
-  var rest = JSON.stringify(a.series.slice(1).map(function (s) { return s.data; }));
-  inst.dispatchAction({type: "timelineChange", currentIndex: n - 1});
-  var b = inst.getOption(), res = [];
-  if (b.timeline[0].currentIndex !== n - 1) res.push("index " + b.timeline[0].currentIndex);
-  if (b.title[0].subtext === label) res.push("label unchanged");
-  if (JSON.stringify(b.series[0].data) === data) res.push("data unchanged");
-  if (b.series.length !== a.series.length) res.push(b.series.length + " series, was " + a.series.length);
-  else if (n > 1 && JSON.stringify(b.series.slice(1).map(function (s) { return s.data; })) !== rest) res.push("static series changed");
-  el.setAttribute("data-test-slide", res.length ? res.join("; ") : "ok");
-});
-</script>
-`
-
-// TestTimelineSlides checks, offline, that every timeline chart of the published pages switches
-// frames: its label and curve change, its static series stay. The -timeline notebook must hold one.
-func TestTimelineSlides(t *testing.T) {
-	bin := chromium(t)
-	pages, _ := filepath.Glob(filepath.Join(*site, "*.html"))
-	var found bool
-	for _, p := range pages {
-		name := strings.TrimSuffix(filepath.Base(p), ".html")
-		src, err := os.ReadFile(p)
+// TestNoFileURLs scans every published file for file:// URLs.
+func TestNoFileURLs(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(*site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
 		if err != nil {
+			return err
+		}
+		n++
+		if i := strings.Index(string(b), "file://"); i >= 0 {
+			end := min(len(b), i+80)
+			t.Errorf("%s holds a file:// URL: %q", p, b[i:end])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 3 {
+		t.Fatalf("only %d files under %s: publish the notebooks first", n, *site)
+	}
+}
+
+// TestScreenshots writes PNGs of the charts named by -shot-list into -shots (make screenshots).
+func TestScreenshots(t *testing.T) {
+	if *shots == "" {
+		t.Skip("no -shots folder")
+	}
+	if err := os.MkdirAll(*shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, *site)
+	bctx := browser(t)
+	for _, spec := range strings.Split(*shotList, ",") {
+		f := strings.Split(spec, ":")
+		if len(f) != 3 {
+			t.Fatalf("-shot-list item %q: want page:index:name", spec)
+		}
+		sel := `document.querySelectorAll(".jp-OutputArea-output table")[0]`
+		if f[1] != "table" {
+			i, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("-shot-list item %q: %v", spec, err)
+			}
+			sel = fmt.Sprintf(`document.querySelectorAll(".nbplot-chart")[%d]`, i)
+		}
+		tab, cancelTab := chromedp.NewContext(bctx)
+		ctx, cancel := context.WithTimeout(tab, time.Minute)
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(1100, 900), chromedp.Navigate(srv.URL+"/"+f[0]+".html"),
+			chromedp.WaitReady(chromedp.CSS("body")), chromedp.Sleep(1200*time.Millisecond)) // echarts' entry animation
+		var png []byte
+		if err == nil {
+			png, err = chromedp.Run(ctx, chromedp.Screenshot(chromedp.JSPath(sel)))
+		}
+		cancel()
+		cancelTab()
+		if err != nil {
+			t.Fatalf("%s: %v (is there such a chart or table on the page?)", spec, err)
+		}
+		out := filepath.Join(*shots, f[2]+".png")
+		if err := os.WriteFile(out, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		tls := timelines(string(src))
-		if len(tls) == 0 {
-			continue
-		}
-		found = found || name == *slider
-		t.Run(name, func(t *testing.T) {
-			i := bytes.LastIndex(src, []byte("</body>"))
-			if i < 0 {
-				t.Fatalf("%s has no </body>", p)
-			}
-			page := filepath.Join(t.TempDir(), "slide.html")
-			if err := os.WriteFile(page, append(append(append([]byte(nil), src[:i]...), slideJS...), src[i:]...), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			dom := string(run(t, bin, page, "--dump-dom"))
-			for id := range tls {
-				if got, ok := attr(dom, id, "data-test-slide"); got != "ok" {
-					t.Errorf("%s: timeline chart %s did not slide to its last frame: %q (present %v)", p, id, got, ok)
-				}
-			}
-		})
-	}
-	if !found {
-		t.Fatalf("no %s.html with a timeline chart under %s: publish the notebooks first", *slider, *site)
+		t.Logf("%s: %d bytes", out, len(png))
 	}
 }
