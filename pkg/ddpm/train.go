@@ -127,7 +127,7 @@ type Trainer struct {
 	seconds float64   // training time of the steps completed, over all sessions
 	started time.Time // when step 1 ran
 	// sqrtAB[k], sqrt1mAB[k]: sqrt(ᾱ(k)), sqrt(1-ᾱ(k)) for k = 0..L, in float64.
-	sqrtAB, sqrt1mAB []float64
+	sqrtAB, sqrt1mAB    []float64
 	evalHeld, evalTrain *evaluator
 }
 
@@ -538,4 +538,3 @@ func sameArchitecture(a, b unet.Config) bool {
 	return a.ImageSize == b.ImageSize && a.Channels == b.Channels && a.Base == b.Base && a.ResBlocks == b.ResBlocks &&
 		a.Groups == b.Groups && slices.Equal(a.Mults, b.Mults) && slices.Equal(a.Attention, b.Attention)
 }
-
