@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/diffregimes/diffregimes/pkg/ou"
@@ -221,10 +222,26 @@ func NewTrainer(b compute.Backend, cfg unet.Config, tc TrainConfig, sched *ou.Sc
 		g := x0.Graph()
 		loss := Loss(scope.In(unet.Scope), t.Model, x0, xi, steps, sab, s1mab)
 		grads := scope.BuildTrainableVariablesGradientsGraph(loss)
-		// Global gradient norm, and clipping to ClipNorm (Pascanu et al. 2013).
+		// Global gradient norm, and clipping to ClipNorm (Pascanu et al. 2013). The squares are
+		// summed in the order of the variables' paths, not of the store's iteration (creation order
+		// in a fresh run, file order after a resume), so a resumed run adds them in the same order.
+		var paths []string
+		for v := range scope.IterVariables() {
+			if v.Trainable && v.InUseByGraph(g) {
+				paths = append(paths, v.Path())
+			}
+		}
+		if len(paths) != len(grads) {
+			panic(fmt.Sprintf("ddpm: %d gradients for %d trainable variables", len(grads), len(paths)))
+		}
+		order := make([]int, len(grads))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return strings.Compare(paths[a], paths[b]) })
 		var sq *Node
-		for _, gr := range grads {
-			s := ReduceAllSum(Square(gr))
+		for _, i := range order {
+			s := ReduceAllSum(Square(grads[i]))
 			if sq == nil {
 				sq = s
 			} else {
