@@ -10,49 +10,43 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/ddpm"
 )
 
-// loadData returns the training set of the run, its held-out set (nil when s.heldOut is 0 or
-// the training set is a cache file) and the training set's spec. dir is -data: "" for the
-// pkg/datasets roots, or a data root directory read directly (no environment variable).
-func loadData(dir string, cached *datasets.Dataset, s settings) (ds, held *datasets.Dataset, spec ddpm.DataSpec, err error) {
+// loadData returns the training set of the run (carrying its spec) and its held-out set (nil
+// when s.heldOut is 0 or the training set is a cache file). dir is -data: "" for the
+// pkg/datasets roots (ddpm.LoadTrainingSet), or a data root directory read directly (no
+// environment variable).
+func loadData(dir string, cached *datasets.Dataset, s settings) (train, held *ddpm.Data, err error) {
 	if cached != nil {
 		name, _, _ := strings.Cut(cached.Name, "[")
-		return cached, nil, ddpm.DataSpec{Dataset: "cache:" + name, N: cached.N, H: cached.H, W: cached.W, C: cached.C}, nil
+		if train, err = ddpm.NewData(cached.X, cached.N, cached.H, cached.W, cached.C); err != nil {
+			return nil, nil, err
+		}
+		train.Spec = ddpm.DataSpec{Dataset: "cache:" + name, N: cached.N, H: cached.H, W: cached.W, C: cached.C}
+		return train, nil, nil
 	}
-	seed := s.tc.Seed
+	spec := ddpm.DataSpec{Dataset: s.dataset, Classes: s.classes, N: s.n, Seed: s.tc.Seed}
 	if dir == "" {
-		spec := datasets.Spec{Name: s.dataset, Classes: s.classes, N: s.n, Seed: seed}
-		if ds, err = datasets.Load(spec); err != nil {
-			return nil, nil, ddpm.DataSpec{}, err
+		return ddpm.LoadTrainingSet(spec, s.heldOut)
+	}
+	ds, err := loadRoot(dir, s.dataset, datasets.Train, s.classes, s.n, spec.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds.CenterInPlace()
+	if train, err = ddpm.NewData(ds.X, ds.N, ds.H, ds.W, ds.C); err != nil {
+		return nil, nil, err
+	}
+	spec.N, spec.H, spec.W, spec.C = ds.N, ds.H, ds.W, ds.C
+	train.Spec = spec
+	if s.heldOut > 0 {
+		raw, err := loadRoot(dir, s.dataset, datasets.Test, s.classes, s.heldOut, spec.Seed)
+		if err != nil {
+			return nil, nil, fmt.Errorf("held-out set: %w", err)
 		}
-		if s.heldOut > 0 {
-			hs := datasets.Spec{Name: s.dataset, Classes: s.classes, N: s.heldOut, Seed: seed, Split: datasets.Test, Raw: true}
-			if held, err = datasets.Load(hs); err != nil {
-				return nil, nil, ddpm.DataSpec{}, fmt.Errorf("held-out set: %w", err)
-			}
-		}
-	} else {
-		if ds, err = loadRoot(dir, s.dataset, datasets.Train, s.classes, s.n, seed); err != nil {
-			return nil, nil, ddpm.DataSpec{}, err
-		}
-		ds.CenterInPlace()
-		if s.heldOut > 0 {
-			if held, err = loadRoot(dir, s.dataset, datasets.Test, s.classes, s.heldOut, seed); err != nil {
-				return nil, nil, ddpm.DataSpec{}, fmt.Errorf("held-out set: %w", err)
-			}
+		if held, err = ddpm.HeldOutSet(raw, ds.Mean); err != nil {
+			return nil, nil, err
 		}
 	}
-	if held != nil {
-		// Centre the held-out images with the training mean, as the training images are.
-		if len(ds.Mean) != ds.C || held.C != ds.C {
-			return nil, nil, ddpm.DataSpec{}, fmt.Errorf("held-out set: the training set has no per-channel mean to centre it with")
-		}
-		held = held.Clone()
-		for p := range held.X {
-			held.X[p] -= ds.Mean[p%held.C]
-		}
-	}
-	spec = ddpm.DataSpec{Dataset: s.dataset, Classes: s.classes, N: ds.N, Seed: seed, H: ds.H, W: ds.W, C: ds.C}
-	return ds, held, spec, nil
+	return train, held, nil
 }
 
 // loadRoot reads an IDX dataset (fashion-mnist or mnist) from root/<name>/, selects n images

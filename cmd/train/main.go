@@ -104,6 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	L := fs.Int("L", 1000, "number of diffusion steps (1000 = the paper's schedule; fewer = ddpm.ScaledSchedule)")
 	fromCkpt := fs.Bool("from-checkpoint", false, "on resume, take the model, data and training settings from the checkpoint\n"+
 		"instead of failing when the flags differ")
+	list := fs.Bool("list", false, "print the preset names, one per line, and exit")
 	quiet := fs.Bool("quiet", false, "no progress bar; print one line per checkpoint and evaluation")
 	fs.Usage = func() {
 		w := fs.Output()
@@ -121,6 +122,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q (all settings are flags; see -h)", fs.Args())
+	}
+	if *list {
+		for _, p := range ddpm.PresetNames() {
+			fmt.Fprintln(stdout, p)
+		}
+		return nil
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -268,18 +275,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s.cfg.Conv = impl
 
 	// Data.
-	ds, held, spec, err := loadData(*data, cached, s)
+	d, held, err := loadData(*data, cached, s)
 	if err != nil {
 		return err
 	}
+	spec := d.Spec
 	if s.preset == "" && !*fromCkpt {
-		s.cfg.ImageSize, s.cfg.Channels = ds.H, ds.C // the flags' configuration, sized to the data
+		s.cfg.ImageSize, s.cfg.Channels = d.H, d.C // the flags' configuration, sized to the data
 	}
-	d, err := ddpm.NewData(ds.X, ds.N, ds.H, ds.W, ds.C)
-	if err != nil {
-		return err
-	}
-	d.Spec = spec
 	sched, err := ddpm.ScaledSchedule(s.L)
 	if err != nil {
 		return err
@@ -306,11 +309,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if tr.Step() == 0 {
 		tr.Preset = s.preset
 	}
-	if held != nil {
-		if tr.HeldOut, err = ddpm.NewData(held.X, held.N, held.H, held.W, held.C); err != nil {
-			return err
-		}
-	}
+	tr.HeldOut = held
 	fmt.Fprintf(stderr, "backend %s\n%s: %d parameters; data %s; held-out %d; %s; resuming at step %d of %d in %s\n",
 		backend.Describe(b), tr.Model.Config, tr.Model.Config.NumParams(), spec, heldN(held), trainLine(tr.Config, sched),
 		tr.Step(), total, *out)
@@ -344,7 +343,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func heldN(ds *datasets.Dataset) int {
+func heldN(ds *ddpm.Data) int {
 	if ds == nil {
 		return 0
 	}

@@ -2,10 +2,13 @@ package ddpm
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/unet"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // Preset is a named, fully specified route (b) training run: the model, the training set, the
@@ -26,6 +29,37 @@ type Preset struct {
 	L     int
 	Train TrainConfig
 	Steps int
+	// HeldOutBound is the largest held-out denoising loss (DenoisingLoss with EvalSeed on the
+	// held-out set) that the test of a committed reference checkpoint accepts.
+	HeldOutBound float64
+}
+
+// ModelsDir is the folder of the reference checkpoints under the project root: <root>/models.
+const ModelsDir = "models"
+
+// Dir is where the preset's checkpoint lives under the project root: <root>/models/<name>
+// (cmd/train -preset writes there by default).
+func (p Preset) Dir(root string) string { return filepath.Join(root, ModelsDir, p.Name) }
+
+// LoadData loads the preset's training set and held-out set (see LoadTrainingSet).
+func (p Preset) LoadData() (train, held *Data, err error) { return LoadTrainingSet(p.Data, p.HeldOut) }
+
+// LoadReference loads the reference model of preset name from <root>/models/<name>: the model,
+// the EMA weights, the schedule and the checkpoint's header (Meta.Provenance). It refuses a
+// checkpoint of another preset or training set, naming both.
+func LoadReference(root, name string) (*unet.Model, *model.Store, *ou.Schedule, Meta, error) {
+	p, err := PresetByName(name)
+	if err != nil {
+		return nil, nil, nil, Meta{}, err
+	}
+	m, store, sched, meta, err := LoadFor(p.Dir(root), p.Data)
+	if err != nil {
+		return nil, nil, nil, meta, err
+	}
+	if meta.Preset != p.Name {
+		return nil, nil, nil, meta, fmt.Errorf("ddpm: %s holds a model of preset %q, not %q", p.Dir(root), meta.Preset, p.Name)
+	}
+	return m, store, sched, meta, nil
 }
 
 // fmnistPair is the training-set spec of n Fashion-MNIST trouser/bag images, padded to 32×32.
@@ -42,7 +76,7 @@ var presets = []Preset{
 		Data:    fmnistPair(1000), HeldOut: 256, L: 100,
 		Train: TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, CheckpointEvery: 100, WarmupSteps: 100, ClipNorm: 1,
 			EMARate: 0.999, EvalEvery: 250},
-		Steps: 6000,
+		Steps: 6000, HeldOutBound: 0.08,
 	},
 	{
 		Name:    "fmnist-mem-n64",
@@ -51,7 +85,7 @@ var presets = []Preset{
 		Data:    fmnistPair(64), HeldOut: 256, L: 100,
 		Train: TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, CheckpointEvery: 100, WarmupSteps: 100, ClipNorm: 1,
 			EMARate: 0.995, EvalEvery: 250},
-		Steps: 4000,
+		Steps: 2500, HeldOutBound: 0.15,
 	},
 	{
 		Name:    "fmnist-mem-n200",
@@ -60,7 +94,7 @@ var presets = []Preset{
 		Data:    fmnistPair(200), HeldOut: 256, L: 100,
 		Train: TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, CheckpointEvery: 100, WarmupSteps: 100, ClipNorm: 1,
 			EMARate: 0.995, EvalEvery: 250},
-		Steps: 4000,
+		Steps: 2500, HeldOutBound: 0.15,
 	},
 }
 
