@@ -20,7 +20,9 @@ type testMeta struct {
 	Steps int
 }
 
-func testStore(t *testing.T) *model.Store {
+func testStore(t *testing.T) *model.Store { return testStoreF(t) }
+
+func testStoreF(t testing.TB) *model.Store {
 	t.Helper()
 	s := model.NewStore()
 	w := make([]float32, 12)
