@@ -195,7 +195,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if root == "" {
 				root = "."
 			}
-			*out = filepath.Join(root, "models", p.Name)
+			*out = p.Dir(root)
 		}
 	} else {
 		cfg, err := modelConfig(*config)
