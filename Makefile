@@ -21,7 +21,7 @@ SITE    := out/site
 SMOKE   := out/smoke
 JOBS    ?= 2
 
-.PHONY: all setup run test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook screenshots clean
+.PHONY: all setup run models test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook screenshots clean
 all: test
 
 setup:
@@ -30,6 +30,13 @@ setup:
 # The main job: every notebook at the quick scale, published as executed .ipynb + HTML + index.
 run: setup
 	go run ./cmd/publish -scale quick -jobs $(JOBS) -out $(SITE) notebooks
+
+# The route (b) reference models (pkg/ddpm presets, `go run ./cmd/train -h`), trained one after the
+# other into models/<preset>; resumable: re-running continues each from its last checkpoint.
+models:
+	@mkdir -p out/bin
+	go build -o out/bin/train ./cmd/train
+	for p in $$(out/bin/train -list); do nice -n 5 out/bin/train -preset $$p -quiet || exit 1; done
 
 # The test job; -k runs every stage and fails at the end if any failed.
 test: setup

@@ -10,7 +10,7 @@ import (
 func TestEmptyDataRoot(t *testing.T) {
 	empty := t.TempDir()
 	t.Setenv("DIFFREGIMES_CACHE", t.TempDir())
-	_, err := loadData(empty, "fashion-mnist", "1,8", 200, 1)
+	_, _, err := loadData(empty, nil, settings{dataset: "fashion-mnist", classes: []string{"1", "8"}, n: 200})
 	if err == nil || !strings.Contains(err.Error(), empty) {
 		t.Fatalf("loadData(empty dir) = %v, want an error naming %s", err, empty)
 	}

@@ -14,9 +14,9 @@
 //
 // Convolutions are computed as im2col matmuls, the fast operation of the pure-Go backend.
 //
-// A Classifier is saved as a gomlx checkpoint directory plus classifier.json (configuration,
-// training-set mean, test accuracy, loss history). Save writes a temporary directory and
-// renames it into place, so a reader never sees a half-written checkpoint. Cached trains (or
+// A Classifier is saved as one pkg/checkpoint file, classifier.ckpt in its directory
+// (configuration, training-set mean, test accuracy, loss history, weights and Adam state),
+// written atomically, so a reader never sees a half-written checkpoint. Cached trains (or
 // reloads from the data cache) the classifier of a two-class spec, by default this project's
 // pair Fashion-MNIST trouser (1) vs bag (8), in the centred 32x32 representation the
 // diffusion runs use (DefaultPairOptions).

@@ -11,6 +11,9 @@ import (
 type Data struct {
 	Images     []float32
 	N, H, W, C int
+	// Spec, when set, identifies the training set; the Trainer records it in its checkpoints
+	// and refuses to resume a checkpoint trained on another one.
+	Spec DataSpec
 }
 
 // NewData validates and wraps a flat [n, h, w, c] slice (not copied).
@@ -42,6 +45,7 @@ const (
 	streamOrder  = 0x0d0e0f00_00000000
 	streamNoise  = 0x0e0f0a00_00000000
 	streamSample = 0x0f0a0b00_00000000
+	streamEval   = 0x0a0b0c00_00000000
 )
 
 // order returns the training-set permutation of epoch e: a pure function of (seed, e), so the

@@ -33,3 +33,29 @@ func Example() {
 	// Output:
 	// trained 3 steps; score dimension 64; T = Time(1000) = 5.0589
 }
+
+// The reference presets of route (b); LoadReference(root, name) loads a trained one from
+// <root>/models/<name>, and PresetByName lists the names when one does not exist.
+func ExamplePresets() {
+	for _, p := range ddpm.Presets() {
+		fmt.Printf("%s: %d parameters, %s, EMA %g, %d steps\n", p.Name, p.Model.NumParams(), p.Data, p.Train.EMARate, p.Steps)
+	}
+	_, err := ddpm.PresetByName("fmnist-n5")
+	fmt.Println(err)
+	// Output:
+	// fmnist-gen-n1000: 78961 parameters, fashion-mnist classes 1,8 n=1000 seed=1 32x32x1, EMA 0.999, 6000 steps
+	// fmnist-mem-n64: 311137 parameters, fashion-mnist classes 1,8 n=64 seed=1 32x32x1, EMA 0.995, 2500 steps
+	// fmnist-mem-n200: 311137 parameters, fashion-mnist classes 1,8 n=200 seed=1 32x32x1, EMA 0.995, 2500 steps
+	// ddpm: no preset "fmnist-n5"; the presets are fmnist-gen-n1000, fmnist-mem-n64, fmnist-mem-n200
+}
+
+// Train with the usual additions of diffusion training: an EMA of the weights (which Sample and
+// NewScore then read through EMAStore), a learning-rate warm-up and gradient-norm clipping.
+func ExampleTrainConfig() {
+	tc := ddpm.TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, WarmupSteps: 100, ClipNorm: 1, EMARate: 0.999}
+	fmt.Printf("lr at steps 1, 50, 100: %g %g %g\n", tc.LearningRateAt(1), tc.LearningRateAt(50), tc.LearningRateAt(100))
+	fmt.Printf("EMA decay at steps 1, 11, 10000: %g %g %.3f\n", tc.EMADecay(1), tc.EMADecay(11), tc.EMADecay(10000))
+	// Output:
+	// lr at steps 1, 50, 100: 1e-05 0.0005 0.001
+	// EMA decay at steps 1, 11, 10000: 0 0.5 0.999
+}

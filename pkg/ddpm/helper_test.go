@@ -50,7 +50,7 @@ func tinyData(n int) *Data {
 func tinyConfig() unet.Config { return unet.Tiny(8, 1).WithBase(4).WithGroups(2) }
 
 func tinyTrain() TrainConfig {
-	return TrainConfig{Batch: 4, LearningRate: 1e-3, Seed: 9, CheckpointEvery: 3}
+	return TrainConfig{Batch: 4, LearningRate: 1e-3, Seed: 9, CheckpointEvery: 3, WarmupSteps: 3, ClipNorm: 0.5, EMARate: 0.9, EvalEvery: 4}
 }
 
 // helperTrain trains the tiny model in dir up to $DDPM_TEST_STEPS steps, printing one line per
@@ -66,6 +66,7 @@ func helperTrain(dir string) error {
 	if err != nil {
 		return err
 	}
+	tr.HeldOut = heldOutData(5)
 	fmt.Printf("start step %d\n", tr.Step())
 	tr.Progress = func(r Report) {
 		if r.Checkpoint {
@@ -74,4 +75,14 @@ func helperTrain(dir string) error {
 		time.Sleep(time.Duration(sleep) * time.Millisecond)
 	}
 	return tr.Train(steps)
+}
+
+// heldOutData is a toy held-out set of n images of the same kind as tinyData's, drawn apart.
+func heldOutData(n int) *Data {
+	all := tinyData(n + 10)
+	d, err := NewData(all.Images[10*64:], n, 8, 8, 1)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

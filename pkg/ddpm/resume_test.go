@@ -26,8 +26,9 @@ func runHelper(t *testing.T, dir string, steps, sleepMS int) *exec.Cmd {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // TestResumeAfterSIGKILL trains in a child process, SIGKILLs it right after its first
-// checkpoint, resumes in a new process, and checks that every variable (parameters and Adam
-// moments and counters) and every loss equal, bit for bit, those of an uninterrupted run.
+// checkpoint, resumes in a new process, and checks that every variable (parameters, their EMA,
+// Adam moments and counters), every loss and every held-out evaluation equal, bit for bit,
+// those of an uninterrupted run (with warm-up, clipping and EMA all on).
 func TestResumeAfterSIGKILL(t *testing.T) {
 	const total = 12
 	straight, killed := t.TempDir(), t.TempDir()
@@ -86,6 +87,14 @@ func TestResumeAfterSIGKILL(t *testing.T) {
 	for i := range ma.Losses {
 		if ma.Losses[i] != mb.Losses[i] {
 			t.Errorf("loss of step %d: uninterrupted %v, resumed %v", i+1, ma.Losses[i], mb.Losses[i])
+		}
+	}
+	if len(ma.Evals) != total/4 || len(mb.Evals) != len(ma.Evals) {
+		t.Fatalf("%d and %d held-out evaluations, want %d", len(ma.Evals), len(mb.Evals), total/4)
+	}
+	for i := range ma.Evals {
+		if ma.Evals[i] != mb.Evals[i] {
+			t.Errorf("evaluation %d: uninterrupted %+v, resumed %+v", i, ma.Evals[i], mb.Evals[i])
 		}
 	}
 	compareStores(t, sa, sb)
