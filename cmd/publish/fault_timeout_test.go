@@ -85,7 +85,7 @@ func TestFaultPublishTerminated(t *testing.T) {
 	t.Parallel()
 	needKernel(t)
 	dir := t.TempDir()
-	nb := pyNotebook(t, dir, "sleeps", sleeperCell, "print('sleeping', flush=True)\nimport time\ntime.sleep(300)")
+	nb := pyNotebook(t, dir, "terminated", sleeperCell, "print('sleeping', flush=True)\nimport time\ntime.sleep(300)")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPublishMainHelper$")
 	cmd.Env = append(os.Environ(), "PUBLISH_RUN_MAIN=1",
 		"PUBLISH_ARGS=-kernel python3 -scale smoke -timeout 5m -out "+filepath.Join(dir, "site")+" "+nb)
@@ -119,7 +119,7 @@ func TestFaultPublishTerminated(t *testing.T) {
 	if p := pidsWithPrefix(marker); len(p) > 0 {
 		t.Errorf("processes left after publish was terminated: %v", p)
 	}
-	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "publish-sleeps-*")); len(m) > 0 {
+	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "publish-terminated-*")); len(m) > 0 {
 		t.Errorf("private folders left: %v", m)
 	}
 }
