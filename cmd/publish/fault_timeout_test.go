@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,12 +23,26 @@ func TestFaultTimeoutKillsProcessTree(t *testing.T) {
 	dir := t.TempDir()
 	src := pyNotebook(t, dir, "sleeps", "print('before')", sleeperCell, "import time\ntime.sleep(300)", "print('never')")
 	dst := filepath.Join(dir, "out.ipynb")
-	const timeout = 12 * time.Second
-	t0 := time.Now()
-	o := execute(job{Src: src, Dst: dst, Kernel: "python3", Scale: "smoke", CellTimeout: 10 * time.Minute, Timeout: timeout, Python: *pythonExe})
-	within(t, "a timed-out execution", time.Since(t0), timeout+killGrace+10*time.Second)
-	if !o.TimedOut || o.Err != `notebook exceeded -timeout=12s in code cell 3 ("import time")` {
-		t.Errorf("outcome %+v, want a timeout in code cell 3", o)
+	// The timeout must land in the sleeping cell, after the kernel has started: on a loaded
+	// machine the start can take longer than the first limit, so the limit doubles (3 tries).
+	var o outcome
+	timeout := 12 * time.Second
+	for try := 1; ; try++ {
+		t0 := time.Now()
+		o = execute(job{Src: src, Dst: dst, Kernel: "python3", Scale: "smoke", CellTimeout: 10 * time.Minute, Timeout: timeout, Python: *pythonExe})
+		within(t, "a timed-out execution", time.Since(t0), timeout+killGrace+10*time.Second)
+		checkNoProcesses(t, o)
+		if !o.TimedOut {
+			t.Fatalf("outcome %+v, want a timeout", o)
+		}
+		if strings.Contains(o.Err, "in code cell 3") || try == 3 {
+			break
+		}
+		t.Logf("try %d: %s; the kernel was slow to start, doubling -timeout", try, o.Err)
+		timeout *= 2
+	}
+	if want := fmt.Sprintf("notebook exceeded -timeout=%v in code cell 3 (\"import time\")", timeout); o.Err != want {
+		t.Errorf("outcome %+v, want %q", o, want)
 	}
 	checkNoProcesses(t, o)
 	if o.Leftover < 3 { // the kernel and its two sleepers
@@ -70,7 +85,7 @@ func TestFaultPublishTerminated(t *testing.T) {
 	t.Parallel()
 	needKernel(t)
 	dir := t.TempDir()
-	nb := pyNotebook(t, dir, "sleeps", sleeperCell, "print('sleeping', flush=True)\nimport time\ntime.sleep(300)")
+	nb := pyNotebook(t, dir, "terminated", sleeperCell, "print('sleeping', flush=True)\nimport time\ntime.sleep(300)")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPublishMainHelper$")
 	cmd.Env = append(os.Environ(), "PUBLISH_RUN_MAIN=1",
 		"PUBLISH_ARGS=-kernel python3 -scale smoke -timeout 5m -out "+filepath.Join(dir, "site")+" "+nb)
@@ -104,7 +119,7 @@ func TestFaultPublishTerminated(t *testing.T) {
 	if p := pidsWithPrefix(marker); len(p) > 0 {
 		t.Errorf("processes left after publish was terminated: %v", p)
 	}
-	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "publish-sleeps-*")); len(m) > 0 {
+	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "publish-terminated-*")); len(m) > 0 {
 		t.Errorf("private folders left: %v", m)
 	}
 }

@@ -69,7 +69,7 @@ func readNpy(r io.Reader, name string) (*npyArray, error) {
 		}
 		a.shape = append(a.shape, v)
 		if v != 0 && size > len(data)/v { // more values than bytes: also keeps size*v from overflowing
-			return nil, fmt.Errorf("%s: .npy shape %q needs more values than its %d data bytes", name, s[1], len(data))
+			return nil, fmt.Errorf("%s: truncated .npy data: shape (%s) needs more values than its %d bytes", name, s[1], len(data))
 		}
 		size *= v
 	}
