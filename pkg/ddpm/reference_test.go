@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
+
 	"github.com/diffregimes/diffregimes/pkg/ou"
 )
 
@@ -52,7 +54,7 @@ func TestReferenceCheckpoints(t *testing.T) {
 			if err != nil {
 				t.Skipf("the held-out data are not available here: %v", err)
 			}
-			got, err := DenoisingLoss(MustBackend(), m, store, sched, held, EvalSeed)
+			got, err := DenoisingLoss(backend.MustDefault(), m, store, sched, held, EvalSeed)
 			if err != nil {
 				t.Fatal(err)
 			}
