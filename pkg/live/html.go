@@ -8,7 +8,7 @@ import (
 )
 
 // The HTML of a panel. Class names and data attributes are what tests/live looks for:
-// .live-panel[data-live=running|done|static], .live-chart[data-live-rev], .live-status, .live-error.
+// .live-panel[data-live=starting|running|done|static], .live-chart[data-live-rev], .live-status, .live-error.
 
 // chartHTML wraps a chart fragment with its revision number (1 for the default chart).
 func chartHTML(rev int, snippet string) string {
@@ -56,9 +56,15 @@ func (p *Panel) finalHTML(chart string, v Values, why string) string {
 }
 
 // headerHTML opens the live panel: its title; the controls are appended into the div with id ctlID.
-func (p *Panel) headerHTML(ctlID string) string {
-	return fmt.Sprintf(`<div class="live-panel" data-live="running"><b>%s</b> <span style="font-size:12px;color:#555">(live: move a control to recompute; Done ends the cell)</span><div id="%s"></div></div>`,
-		html.EscapeString(p.title), ctlID)
+// The panel is data-live="starting" until every control listens, then "running" (set by readyJS).
+func (p *Panel) headerHTML(panelID, ctlID string) string {
+	return fmt.Sprintf(`<div class="live-panel" id="%s" data-live="starting"><b>%s</b> <span style="font-size:12px;color:#555">(live: move a control to recompute; Done ends the cell)</span><div id="%s"></div></div>`,
+		panelID, html.EscapeString(p.title), ctlID)
+}
+
+// readyJS marks the panel as running: its controls are wired to the kernel.
+func readyJS(panelID string) string {
+	return fmt.Sprintf(`(function(){var e=document.getElementById(%q);if(e)e.dataset.live="running";})();`, panelID)
 }
 
 // rowHTML is one control's row: its name, a place for the widget, and its current value.

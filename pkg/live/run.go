@@ -100,7 +100,7 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 	uid := gonbui.UniqueId()
 	panelOut, ctlID := "live_panel_"+uid, "live_ctl_"+uid
 	out := cellView{status: "live_status_" + uid, chart: "live_chart_" + uid}
-	gonbui.UpdateHTML(panelOut, p.headerHTML(ctlID))
+	gonbui.UpdateHTML(panelOut, p.headerHTML("live_"+uid, ctlID))
 	out.Status(okStatus(v, took))
 	first, bundled, err := nbplot.CellHTML(item)
 	if err != nil {
@@ -175,6 +175,7 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 			}
 		}
 	}()
+	dom.TransientJavascript(readyJS("live_" + uid)) // every control listens now
 	Latest(ctx, events, func(v Values) { p.recompute(v, out) })
 
 	// Replace the transient controls and chart by the last chart, saved with the notebook.

@@ -156,7 +156,9 @@ func startJupyter(t *testing.T, root, dir string) server {
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group (Cleanup kills kernels and cell programs with it), and SIGTERM if the test
+	// process dies without running Cleanup (a -timeout panic, a signal).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
