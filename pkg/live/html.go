@@ -1,6 +1,7 @@
 package live
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"strings"
@@ -68,9 +69,11 @@ func readyJS(panelID string) string {
 }
 
 // rowHTML is one control's row: its name, a place for the widget, and its current value.
-func rowHTML(rowID, valueID, name, value string) string {
-	return fmt.Sprintf(`<div class="live-control" id="%s" style="display:flex;align-items:center;gap:8px;margin:2px 0"><span style="min-width:4em;font-family:monospace">%s</span><span class="live-value" id="%s" style="font-family:monospace;min-width:5em;order:2">%s</span></div>`,
-		rowID, html.EscapeString(name), valueID, html.EscapeString(value))
+// Its data-labels attribute lists the label of every position (JSON), for tests.
+func rowHTML(rowID, valueID, name, value string, labels []string) string {
+	js, _ := json.Marshal(labels)
+	return fmt.Sprintf(`<div class="live-control" id="%s" data-labels="%s" style="display:flex;align-items:center;gap:8px;margin:2px 0"><span style="min-width:4em;font-family:monospace">%s</span><span class="live-value" id="%s" style="font-family:monospace;min-width:5em;order:2">%s</span></div>`,
+		rowID, html.EscapeString(string(js)), html.EscapeString(name), valueID, html.EscapeString(value))
 }
 
 func roundDuration(d time.Duration) time.Duration {

@@ -114,7 +114,7 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 	for i, c := range p.controls {
 		rowID := fmt.Sprintf("%s_row%d", ctlID, i)
 		valueIDs[i] = fmt.Sprintf("%s_val%d", ctlID, i)
-		dom.Append(ctlID, rowHTML(rowID, valueIDs[i], c.name, c.labels[c.def]))
+		dom.Append(ctlID, rowHTML(rowID, valueIDs[i], c.name, c.labels[c.def], c.labels))
 		ok := within(10*time.Second, func() {
 			if c.choice {
 				chans[i] = widgets.Select(c.labels).SetDefault(c.def).AppendTo(rowID).Done().Listen().LatestOnly()

@@ -442,7 +442,7 @@ type liveState struct {
 }
 
 // moveJS moves slider k of the cell's live panel through several positions in one burst (faster
-// than any recomputation) and returns "name = label" of the last one.
+// than any recomputation) and returns "name = " and the label of the last position.
 const moveJS = `(() => {
   const el = Jupyter.notebook.get_cell(%d).element[0];
   const rows = el.querySelectorAll('.live-panel[data-live="running"] .live-control');
@@ -452,7 +452,7 @@ const moveJS = `(() => {
   const path = [from + (target - from) / 3, from + 2 * (target - from) / 3, target].map(Math.round);
   for (const p of path) { s.value = p; s.dispatchEvent(new Event('input')); }
   s.dispatchEvent(new Event('change'));
-  return row.querySelector('span').textContent + ' = ';
+  return JSON.stringify({prefix: row.querySelector('span').textContent + ' = ', want: JSON.parse(row.dataset.labels)[target]});
 })()`
 
 // exerciseLive waits for the live panel of cell i to draw, moves its first slider in a burst, checks
@@ -487,20 +487,24 @@ func exerciseLive(ctx context.Context, tab context.Context, i int) (string, erro
 	if before.Error {
 		return "", fmt.Errorf("the default chart shows an error: %s", before.Status)
 	}
-	prefix, err := eval(tab, fmt.Sprintf(moveJS, i, 0))
+	mv, err := eval(tab, fmt.Sprintf(moveJS, i, 0))
+	var move struct{ Prefix, Want string }
+	if err == nil {
+		err = json.Unmarshal([]byte(mv), &move)
+	}
 	if err != nil {
 		return "", fmt.Errorf("moving the slider: %w", err)
 	}
-	// The label beside the slider changes to its last position (set by the kernel); the chart must
-	// then be redrawn for that value, with its status line saying so.
+	// The chart must end at the burst's last position (intermediate ones may be skipped), with the
+	// label beside the slider and the status line saying so.
+	prefix, label := move.Prefix, move.Want
 	moved := time.Now()
-	after, err := wait("the chart redrawn at the slider's last value", 60*time.Second, func(l liveState) bool {
-		return l.Error || l.Drawn && l.Label != before.Label && l.Rev != before.Rev && l.Hash != before.Hash &&
-			statusHas(l.Status, prefix+l.Label)
+	after, err := wait("the chart redrawn at the slider's last value "+prefix+label, 60*time.Second, func(l liveState) bool {
+		return l.Error || l.Drawn && l.Label == label && l.Rev != before.Rev && l.Hash != before.Hash &&
+			statusHas(l.Status, prefix+label)
 	})
-	label := after.Label
 	if err != nil {
-		return "", fmt.Errorf("after moving the slider (%s%s): %w", prefix, label, err)
+		return "", fmt.Errorf("after moving the slider: %w", err)
 	}
 	if after.Error {
 		return "", fmt.Errorf("after moving %s%s the cell shows an error: %s", prefix, label, after.Status)
