@@ -25,7 +25,7 @@
 //     affected.
 //   - With no front-end attached (nbconvert, the published HTML), Run shows the static default chart
 //     with a note that the controls are live in Jupyter. Run decides by a probe: a script in the
-//     cell output that answers through GoNB's comms within ProbeTimeout; $DIFFREGIMES_LIVE=off skips
+//     cell output that answers through GoNB's comms within ProbeTimeout (20 s); $DIFFREGIMES_LIVE=off skips
 //     the probe (cmd/publish runs are static anyway). Outside GoNB Run only validates and computes the
 //     default chart.
 //

@@ -26,8 +26,10 @@ const (
 // IdleTimeout is how long Run keeps the controls live without a move before it ends the cell.
 var IdleTimeout = 10 * time.Minute
 
-// ProbeTimeout bounds the wait for the front-end's answer to the probe.
-var ProbeTimeout = 6 * time.Second
+// ProbeTimeout bounds the wait for the front-end's answer to the probe. The first probe of a kernel
+// session waits for GoNB to install its comms script in the page (seconds on a loaded machine);
+// later ones answer in milliseconds. Runs without a front-end skip it with $DIFFREGIMES_LIVE=off.
+var ProbeTimeout = 20 * time.Second
 
 // Values maps each control's name to its current value: the slider's value, or a select's index.
 type Values map[string]float64

@@ -62,7 +62,7 @@ func (p *Panel) showStatic(item nbplot.Item, v Values) error {
 
 // probeJS sends 1 to the probe address once gonb_comm (GoNB's front-end object) exists; it repeats,
 // since the first sends may precede the opening of GoNB's comm channel.
-const probeJS = `(function(){var n=0;var t=setInterval(function(){var c=globalThis.gonb_comm;if(c&&c.send){c.send(%q,1);}if(++n>=40)clearInterval(t);},150);})();`
+const probeJS = `(function(){var n=0;var t=setInterval(function(){var c=globalThis.gonb_comm;if(c&&c.send){c.send(%q,1);}if(++n>=100)clearInterval(t);},200);})();`
 
 // probe reports whether a front-end runs this cell's output and answers through GoNB's comms.
 func probe(timeout time.Duration) bool {

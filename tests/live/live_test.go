@@ -398,6 +398,7 @@ const checkJS = `(() => {
       if (o.output_type === 'stream' && o.name === 'stderr' && /panic|error/i.test(o.text)) errors.push('cell ' + i + ': stderr: ' + o.text.slice(0, 300));
     });
     if (el.querySelector('.live-panel[data-live="done"] .item canvas')) saved.push(i);
+    if (el.querySelector('.live-panel[data-live="static"]')) errors.push('cell ' + i + ': live cell fell back to its static chart although a front-end runs it');
     el.querySelectorAll('.live-error, .output_area pre[style*="#b00"]').forEach(e => errors.push('cell ' + i + ': ' + e.textContent.slice(0, 300)));
     el.querySelectorAll('.nbplot-chart .item, .live-chart .item').forEach(item => {
       const cv = item.querySelector('canvas');
