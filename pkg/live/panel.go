@@ -196,6 +196,13 @@ func (p *Panel) set(i, pos int) (Values, int) {
 	return v, p.cur[i]
 }
 
+// position returns the current position of control i.
+func (p *Panel) position(i int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur[i]
+}
+
 // Times returns the wall time of each successful recomputation so far (the default chart first).
 func (p *Panel) Times() []time.Duration {
 	p.mu.Lock()
