@@ -51,7 +51,13 @@ func (v Values) String() string {
 	return strings.Join(parts, ", ")
 }
 
-func format(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+// format writes a control value: integers in full (d = 65536), others with 4 significant digits.
+func format(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatInt(int64(x), 10)
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}
 
 // DrawFunc recomputes the chart for the given values.
 type DrawFunc func(Values) (nbplot.Item, error)

@@ -190,3 +190,10 @@ func TestEnvironment(t *testing.T) {
 		t.Errorf("%s=soon: idle %v, want the default %v", EnvIdle, d, IdleTimeout)
 	}
 }
+
+func TestValuesString(t *testing.T) {
+	v := Values{"d": 65536, "σ": 0.25, "n": 1e6, "x": 1.0 / 3}
+	if got, want := v.String(), "d = 65536, n = 1000000, x = 0.3333, σ = 0.25"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

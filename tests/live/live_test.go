@@ -38,7 +38,7 @@ import (
 var (
 	notebooks = flag.String("notebooks", "12_potential,00_forward_process",
 		"comma-separated notebooks (in notebooks/) to run: at least one theory notebook with live cells and one real-data notebook")
-	perNotebook = flag.Duration("per-notebook", 150*time.Second, "limit for one notebook: open, run all, the live checks")
+	perNotebook = flag.Duration("per-notebook", 240*time.Second, "limit for one notebook: open, run all, the live checks")
 	chromeBin   = flag.String("chromium", "", "Chromium executable (default: $CHROMIUM, chromium, chromium-browser)")
 )
 
