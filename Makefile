@@ -70,7 +70,7 @@ test-kernel:
 # A live Jupyter server with the project's kernel in headless Chromium: run all cells of a theory and a
 # real-data notebook at the smoke scale, move the live cells' sliders, and a broken notebook must fail.
 test-live:
-	go test -count=1 -tags live -timeout 5m ./tests/live
+	go test -count=1 -tags live -timeout 10m ./tests/live
 
 # Interactive: Jupyter with the project's GoNB kernel ("Go (GoNB, diffregimes)") on notebooks/, bound to
 # $(NOTEBOOK_IP):$(NOTEBOOK_PORT) with a fresh token (printed); --allow-root only when run as root.

@@ -19,13 +19,16 @@
 // Guarantees:
 //   - A slider moved faster than the computation keeps only the latest value: moves that arrive
 //     while a recomputation runs replace each other, and one recomputation with the latest values
-//     follows (Latest). There is no queue of stale recomputations.
+//     follows (Latest). There is no queue of stale recomputations. GoNB hands each front-end message
+//     to its own goroutine, so the moves of a burst can arrive out of order; 300 ms after a control's
+//     last message the panel reads the control's position back from the page, so the chart always
+//     ends at the position the control shows.
 //   - A recomputation that fails (an error, or a panic, e.g. from gomlx) shows its error in the cell
 //     under the controls, keeps the last good chart, and the controls stay live; the kernel is not
 //     affected.
 //   - With no front-end attached (nbconvert, the published HTML), Run shows the static default chart
 //     with a note that the controls are live in Jupyter. Run decides by a probe: a script in the
-//     cell output that answers through GoNB's comms within ProbeTimeout; $DIFFREGIMES_LIVE=off skips
+//     cell output that answers through GoNB's comms within ProbeTimeout (20 s); $DIFFREGIMES_LIVE=off skips
 //     the probe (cmd/publish runs are static anyway). Outside GoNB Run only validates and computes the
 //     default chart.
 //

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"strings"
@@ -8,7 +9,7 @@ import (
 )
 
 // The HTML of a panel. Class names and data attributes are what tests/live looks for:
-// .live-panel[data-live=running|done|static], .live-chart[data-live-rev], .live-status, .live-error.
+// .live-panel[data-live=starting|running|done|static], .live-chart[data-live-rev], .live-status, .live-error.
 
 // chartHTML wraps a chart fragment with its revision number (1 for the default chart).
 func chartHTML(rev int, snippet string) string {
@@ -56,15 +57,23 @@ func (p *Panel) finalHTML(chart string, v Values, why string) string {
 }
 
 // headerHTML opens the live panel: its title; the controls are appended into the div with id ctlID.
-func (p *Panel) headerHTML(ctlID string) string {
-	return fmt.Sprintf(`<div class="live-panel" data-live="running"><b>%s</b> <span style="font-size:12px;color:#555">(live: move a control to recompute; Done ends the cell)</span><div id="%s"></div></div>`,
-		html.EscapeString(p.title), ctlID)
+// The panel is data-live="starting" until every control listens, then "running" (set by readyJS).
+func (p *Panel) headerHTML(panelID, ctlID string) string {
+	return fmt.Sprintf(`<div class="live-panel" id="%s" data-live="starting"><b>%s</b> <span style="font-size:12px;color:#555">(live: move a control to recompute; Done ends the cell)</span><div id="%s"></div></div>`,
+		panelID, html.EscapeString(p.title), ctlID)
+}
+
+// readyJS marks the panel as running: its controls are wired to the kernel.
+func readyJS(panelID string) string {
+	return fmt.Sprintf(`(function(){var e=document.getElementById(%q);if(e)e.dataset.live="running";})();`, panelID)
 }
 
 // rowHTML is one control's row: its name, a place for the widget, and its current value.
-func rowHTML(rowID, valueID, name, value string) string {
-	return fmt.Sprintf(`<div class="live-control" id="%s" style="display:flex;align-items:center;gap:8px;margin:2px 0"><span style="min-width:4em;font-family:monospace">%s</span><span class="live-value" id="%s" style="font-family:monospace;min-width:5em;order:2">%s</span></div>`,
-		rowID, html.EscapeString(name), valueID, html.EscapeString(value))
+// Its data-labels attribute lists the label of every position (JSON), for tests.
+func rowHTML(rowID, valueID, name, value string, labels []string) string {
+	js, _ := json.Marshal(labels)
+	return fmt.Sprintf(`<div class="live-control" id="%s" data-labels="%s" style="display:flex;align-items:center;gap:8px;margin:2px 0"><span style="min-width:4em;font-family:monospace">%s</span><span class="live-value" id="%s" style="font-family:monospace;min-width:5em;order:2">%s</span></div>`,
+		rowID, html.EscapeString(string(js)), html.EscapeString(name), valueID, html.EscapeString(value))
 }
 
 func roundDuration(d time.Duration) time.Duration {

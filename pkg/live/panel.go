@@ -26,8 +26,10 @@ const (
 // IdleTimeout is how long Run keeps the controls live without a move before it ends the cell.
 var IdleTimeout = 10 * time.Minute
 
-// ProbeTimeout bounds the wait for the front-end's answer to the probe.
-var ProbeTimeout = 6 * time.Second
+// ProbeTimeout bounds the wait for the front-end's answer to the probe. The first probe of a kernel
+// session waits for GoNB to install its comms script in the page (seconds on a loaded machine);
+// later ones answer in milliseconds. Runs without a front-end skip it with $DIFFREGIMES_LIVE=off.
+var ProbeTimeout = 20 * time.Second
 
 // Values maps each control's name to its current value: the slider's value, or a select's index.
 type Values map[string]float64
@@ -49,7 +51,13 @@ func (v Values) String() string {
 	return strings.Join(parts, ", ")
 }
 
-func format(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+// format writes a control value: integers in full (d = 65536), others with 4 significant digits.
+func format(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatInt(int64(x), 10)
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}
 
 // DrawFunc recomputes the chart for the given values.
 type DrawFunc func(Values) (nbplot.Item, error)
@@ -192,6 +200,13 @@ func (p *Panel) set(i, pos int) (Values, int) {
 		v[c.name] = c.values[p.cur[j]]
 	}
 	return v, p.cur[i]
+}
+
+// position returns the current position of control i.
+func (p *Panel) position(i int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur[i]
 }
 
 // Times returns the wall time of each successful recomputation so far (the default chart first).

@@ -173,3 +173,27 @@ func TestRenameIDs(t *testing.T) {
 		t.Errorf("id %s: %d occurrences before, %d renamed after", m[1], strings.Count(snippet, m[1]), strings.Count(got, m[1]+"_saved"))
 	}
 }
+
+func TestEnvironment(t *testing.T) {
+	for v, want := range map[string]bool{"off": true, "OFF": true, "0": true, "static": true, "": false, "on": false} {
+		t.Setenv(EnvMode, v)
+		if got := staticMode(); got != want {
+			t.Errorf("%s=%q: static %v, want %v", EnvMode, v, got, want)
+		}
+	}
+	t.Setenv(EnvIdle, "90s")
+	if d := idle(); d != 90*time.Second {
+		t.Errorf("%s=90s: idle %v", EnvIdle, d)
+	}
+	t.Setenv(EnvIdle, "soon")
+	if d := idle(); d != IdleTimeout {
+		t.Errorf("%s=soon: idle %v, want the default %v", EnvIdle, d, IdleTimeout)
+	}
+}
+
+func TestValuesString(t *testing.T) {
+	v := Values{"d": 65536, "σ": 0.25, "n": 1e6, "x": 1.0 / 3}
+	if got, want := v.String(), "d = 65536, n = 1000000, x = 0.3333, σ = 0.25"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

@@ -62,7 +62,7 @@ func (p *Panel) showStatic(item nbplot.Item, v Values) error {
 
 // probeJS sends 1 to the probe address once gonb_comm (GoNB's front-end object) exists; it repeats,
 // since the first sends may precede the opening of GoNB's comm channel.
-const probeJS = `(function(){var n=0;var t=setInterval(function(){var c=globalThis.gonb_comm;if(c&&c.send){c.send(%q,1);}if(++n>=40)clearInterval(t);},150);})();`
+const probeJS = `(function(){var n=0;var t=setInterval(function(){var c=globalThis.gonb_comm;if(c&&c.send){c.send(%q,1);}if(++n>=100)clearInterval(t);},200);})();`
 
 // probe reports whether a front-end runs this cell's output and answers through GoNB's comms.
 func probe(timeout time.Duration) bool {
@@ -100,7 +100,7 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 	uid := gonbui.UniqueId()
 	panelOut, ctlID := "live_panel_"+uid, "live_ctl_"+uid
 	out := cellView{status: "live_status_" + uid, chart: "live_chart_" + uid}
-	gonbui.UpdateHTML(panelOut, p.headerHTML(ctlID))
+	gonbui.UpdateHTML(panelOut, p.headerHTML("live_"+uid, ctlID))
 	out.Status(okStatus(v, took))
 	first, bundled, err := nbplot.CellHTML(item)
 	if err != nil {
@@ -110,16 +110,19 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 
 	// The controls: one row each, with the GoNB widget and a label showing the value.
 	chans := make([]*comms.AddressChan[int], len(p.controls))
+	htmlIDs := make([]string, len(p.controls))
 	valueIDs := make([]string, len(p.controls))
 	for i, c := range p.controls {
 		rowID := fmt.Sprintf("%s_row%d", ctlID, i)
 		valueIDs[i] = fmt.Sprintf("%s_val%d", ctlID, i)
-		dom.Append(ctlID, rowHTML(rowID, valueIDs[i], c.name, c.labels[c.def]))
+		dom.Append(ctlID, rowHTML(rowID, valueIDs[i], c.name, c.labels[c.def], c.labels))
 		ok := within(10*time.Second, func() {
 			if c.choice {
-				chans[i] = widgets.Select(c.labels).SetDefault(c.def).AppendTo(rowID).Done().Listen().LatestOnly()
+				w := widgets.Select(c.labels).SetDefault(c.def).AppendTo(rowID).Done()
+				chans[i], htmlIDs[i] = w.Listen().LatestOnly(), w.HtmlId()
 			} else {
-				chans[i] = widgets.Slider(0, len(c.values)-1, c.def).AppendTo(rowID).Done().Listen().LatestOnly()
+				w := widgets.Slider(0, len(c.values)-1, c.def).AppendTo(rowID).Done()
+				chans[i], htmlIDs[i] = w.Listen().LatestOnly(), w.HtmlId()
 			}
 		})
 		if !ok {
@@ -140,18 +143,7 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 	var lastMove atomic.Int64
 	lastMove.Store(time.Now().UnixNano())
 	for i, ch := range chans {
-		go func() {
-			for pos := range ch.C {
-				snap, at := p.set(i, pos)
-				lastMove.Store(time.Now().UnixNano())
-				dom.SetInnerText(valueIDs[i], p.controls[i].labels[at])
-				select {
-				case events <- snap:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+		go p.follow(ctx, i, ch, htmlIDs[i], valueIDs[i], events, &lastMove)
 	}
 	why := ""
 	limit := idle()
@@ -175,6 +167,7 @@ func (p *Panel) live(item nbplot.Item, v Values, took time.Duration) error {
 			}
 		}
 	}()
+	dom.TransientJavascript(readyJS("live_" + uid)) // every control listens now
 	Latest(ctx, events, func(v Values) { p.recompute(v, out) })
 
 	// Replace the transient controls and chart by the last chart, saved with the notebook.
@@ -208,4 +201,53 @@ func renameIDs(fragment, suffix string) string {
 		fragment = strings.ReplaceAll(fragment, m[1], m[1]+suffix)
 	}
 	return fragment
+}
+
+// settleDelay is the quiet time after a control's last event before follow reads its position back.
+const settleDelay = 300 * time.Millisecond
+
+// settleJS sends the current position of the widget element to addr.
+const settleJS = `(function(){var e=document.getElementById(%q),c=globalThis.gonb_comm;if(e&&c&&c.send)c.send(%q,+e.value);})();`
+
+// follow forwards the moves of control i to events as snapshots of all values, skipping moves to the
+// current position. GoNB delivers each front-end message in its own goroutine, so a burst of moves
+// can arrive out of order and the last one delivered need not be the last one made: settleDelay
+// after the last event, follow reads the element's position back from the page and applies it.
+func (p *Panel) follow(ctx context.Context, i int, ch *comms.AddressChan[int], htmlID, valueID string, events chan<- Values, lastMove *atomic.Int64) {
+	settleAddr := "/diffregimes/live/settle/" + gonbui.UniqueId()
+	settle := comms.Listen[int](settleAddr).LatestOnly()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	apply := func(pos int) bool {
+		if pos == p.position(i) {
+			return true
+		}
+		snap, at := p.set(i, pos)
+		lastMove.Store(time.Now().UnixNano())
+		dom.SetInnerText(valueID, p.controls[i].labels[at])
+		select {
+		case events <- snap:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		select {
+		case pos, ok := <-ch.C:
+			if !ok || !apply(pos) {
+				return
+			}
+			timer.Reset(settleDelay)
+		case pos := <-settle.C:
+			if !apply(pos) {
+				return
+			}
+		case <-timer.C:
+			dom.TransientJavascript(fmt.Sprintf(settleJS, htmlID, settleAddr))
+		case <-ctx.Done():
+			return
+		}
+	}
 }

@@ -38,7 +38,7 @@ import (
 var (
 	notebooks = flag.String("notebooks", "12_potential,00_forward_process",
 		"comma-separated notebooks (in notebooks/) to run: at least one theory notebook with live cells and one real-data notebook")
-	perNotebook = flag.Duration("per-notebook", 150*time.Second, "limit for one notebook: open, run all, the live checks")
+	perNotebook = flag.Duration("per-notebook", 240*time.Second, "limit for one notebook: open, run all, the live checks")
 	chromeBin   = flag.String("chromium", "", "Chromium executable (default: $CHROMIUM, chromium, chromium-browser)")
 )
 
@@ -156,7 +156,9 @@ func startJupyter(t *testing.T, root, dir string) server {
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group (Cleanup kills kernels and cell programs with it), and SIGTERM if the test
+	// process dies without running Cleanup (a -timeout panic, a signal).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -396,6 +398,7 @@ const checkJS = `(() => {
       if (o.output_type === 'stream' && o.name === 'stderr' && /panic|error/i.test(o.text)) errors.push('cell ' + i + ': stderr: ' + o.text.slice(0, 300));
     });
     if (el.querySelector('.live-panel[data-live="done"] .item canvas')) saved.push(i);
+    if (el.querySelector('.live-panel[data-live="static"]')) errors.push('cell ' + i + ': live cell fell back to its static chart although a front-end runs it');
     el.querySelectorAll('.live-error, .output_area pre[style*="#b00"]').forEach(e => errors.push('cell ' + i + ': ' + e.textContent.slice(0, 300)));
     el.querySelectorAll('.nbplot-chart .item, .live-chart .item').forEach(item => {
       const cv = item.querySelector('canvas');
@@ -440,7 +443,7 @@ type liveState struct {
 }
 
 // moveJS moves slider k of the cell's live panel through several positions in one burst (faster
-// than any recomputation) and returns "name = label" of the last one.
+// than any recomputation) and returns "name = " and the label of the last position.
 const moveJS = `(() => {
   const el = Jupyter.notebook.get_cell(%d).element[0];
   const rows = el.querySelectorAll('.live-panel[data-live="running"] .live-control');
@@ -450,7 +453,7 @@ const moveJS = `(() => {
   const path = [from + (target - from) / 3, from + 2 * (target - from) / 3, target].map(Math.round);
   for (const p of path) { s.value = p; s.dispatchEvent(new Event('input')); }
   s.dispatchEvent(new Event('change'));
-  return row.querySelector('span').textContent + ' = ';
+  return JSON.stringify({prefix: row.querySelector('span').textContent + ' = ', want: JSON.parse(row.dataset.labels)[target]});
 })()`
 
 // exerciseLive waits for the live panel of cell i to draw, moves its first slider in a burst, checks
@@ -485,20 +488,24 @@ func exerciseLive(ctx context.Context, tab context.Context, i int) (string, erro
 	if before.Error {
 		return "", fmt.Errorf("the default chart shows an error: %s", before.Status)
 	}
-	prefix, err := eval(tab, fmt.Sprintf(moveJS, i, 0))
+	mv, err := eval(tab, fmt.Sprintf(moveJS, i, 0))
+	var move struct{ Prefix, Want string }
+	if err == nil {
+		err = json.Unmarshal([]byte(mv), &move)
+	}
 	if err != nil {
 		return "", fmt.Errorf("moving the slider: %w", err)
 	}
-	// The label beside the slider changes to its last position (set by the kernel); the chart must
-	// then be redrawn for that value, with its status line saying so.
+	// The chart must end at the burst's last position (intermediate ones may be skipped), with the
+	// label beside the slider and the status line saying so.
+	prefix, label := move.Prefix, move.Want
 	moved := time.Now()
-	after, err := wait("the chart redrawn at the slider's last value", 60*time.Second, func(l liveState) bool {
-		return l.Error || l.Drawn && l.Label != before.Label && l.Rev != before.Rev && l.Hash != before.Hash &&
-			statusHas(l.Status, prefix+l.Label)
+	after, err := wait("the chart redrawn at the slider's last value "+prefix+label, 60*time.Second, func(l liveState) bool {
+		return l.Error || l.Drawn && l.Label == label && l.Rev != before.Rev && l.Hash != before.Hash &&
+			statusHas(l.Status, prefix+label)
 	})
-	label := after.Label
 	if err != nil {
-		return "", fmt.Errorf("after moving the slider (%s%s): %w", prefix, label, err)
+		return "", fmt.Errorf("after moving the slider: %w", err)
 	}
 	if after.Error {
 		return "", fmt.Errorf("after moving %s%s the cell shows an error: %s", prefix, label, after.Status)
