@@ -14,8 +14,8 @@ import (
 //
 // (derived here, not in the paper; checked against Monte Carlo). It goes from ½ (t → ∞) to 1
 // (t → 0) across t_S, like φ(t) of eq. (6). Evaluated with the shifted-Gaussian quadrature of
-// Phi, split at the kink w = 0 of h (absolute error < 1e-12). NaN for t < 0 or an invalid
-// Mixture.
+// Phi, split at the kink w = 0 of h (within 1e-10 of gonum's Simpson rule on 200 001 points
+// in the tests). NaN for t < 0 or an invalid Mixture.
 func (m Mixture) Commitment(t float64) float64 {
 	if !m.ok() || !(t >= 0) {
 		return math.NaN()
