@@ -41,7 +41,7 @@ func run(args []string) error {
 	name := fs.String("dataset", datasets.FashionMNISTName, "dataset name when -data is a directory")
 	classes := fs.String("classes", "1,8", "comma-separated classes when -data is a directory")
 	n := fs.Int("n", 10000, "number of training images (balanced over the classes)")
-	out := fs.String("out", "", "checkpoint directory; an existing checkpoint is resumed (default: where the real-data\nnotebooks look for route (b), <cache>/ddpm/<dataset>-n<N>)")
+	out := fs.String("out", "", "checkpoint directory; an existing checkpoint is resumed (default: where the real-data\nnotebooks look for route (b), <cache>/ddpm/<realdata.TrainingSet.DirName>)")
 	steps := fs.Int("steps", 1000, "total training steps")
 	batch := fs.Int("batch", 128, "batch size (paper: 128)")
 	lr := fs.Float64("lr", 1e-4, "Adam learning rate (paper: 1e-4)")
@@ -56,12 +56,25 @@ func run(args []string) error {
 	if *data == "" {
 		return errors.New("-data is required")
 	}
-	ds, err := loadData(*data, *name, *classes, *n, *seed)
+	spec := datasets.Spec{Name: *name, Classes: strings.Split(*classes, ","), N: *n, Seed: *seed}
+	ds, err := loadData(*data, spec)
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(*data); err == nil && !st.IsDir() {
+		spec.N = 0 // a cache file: its n; the digest in the record identifies its images
+	}
+	set, err := realdata.TrainingSetOf(spec, ds)
 	if err != nil {
 		return err
 	}
 	if *out == "" {
-		*out = realdata.DDPMDirFor(ds)
+		*out = realdata.DDPMDir(set)
+	}
+	// The record of the training set next to the checkpoint, by which route (b) finds the
+	// model for exactly this set; a record of another set there is refused, naming both.
+	if err := realdata.RecordTrainingSet(*out, set); err != nil {
+		return err
 	}
 	var cfg unet.Config
 	switch *config {
@@ -123,7 +136,7 @@ func run(args []string) error {
 }
 
 // loadData reads a pkg/datasets cache file, or loads a dataset from a data root directory.
-func loadData(path, name, classes string, n int, seed uint64) (*datasets.Dataset, error) {
+func loadData(path string, spec datasets.Spec) (*datasets.Dataset, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", path, err)
@@ -134,5 +147,5 @@ func loadData(path, name, classes string, n int, seed uint64) (*datasets.Dataset
 	if err := os.Setenv("DIFFREGIMES_DATA", path); err != nil {
 		return nil, err
 	}
-	return datasets.Load(datasets.Spec{Name: name, Classes: strings.Split(classes, ","), N: n, Seed: seed})
+	return datasets.Load(spec)
 }

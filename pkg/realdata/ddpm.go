@@ -178,10 +178,14 @@ func NewDDPM(b compute.Backend, name string, set TrainingSet, ds *datasets.Datas
 	return e, nil
 }
 
+// heldOutN is the number of held-out images MaybeDDPM measures the loss on.
+const heldOutN = 128
+
 // MaybeDDPM is NewDDPM with the best checkpoint FindDDPM finds for the training set ds loaded
 // from spec. It returns a nil experiment when there is none, so notebooks show route (b) only
 // where a trained model exists; a candidate that fails to load is passed over for the next
-// one. The notes say what was passed over and why.
+// one. It measures the model's held-out loss on heldOutN test-split images of the same classes
+// (MeasureHeldOut). The notes say what was passed over and why.
 func MaybeDDPM(b compute.Backend, name string, spec datasets.Spec, ds *datasets.Dataset) (*Experiment, []string, error) {
 	if ds == nil {
 		return nil, nil, fmt.Errorf("realdata: MaybeDDPM: dataset is nil")
@@ -195,6 +199,9 @@ func MaybeDDPM(b compute.Backend, name string, spec datasets.Spec, ds *datasets.
 	for _, dir := range f.Dirs {
 		e, err := NewDDPM(b, name, set, ds, dir)
 		if err == nil {
+			if err := e.MeasureHeldOut(spec, heldOutN); err != nil {
+				notes = append(notes, fmt.Sprintf("held-out loss of %s not measured: %v", dir, err))
+			}
 			return e, notes, nil
 		}
 		notes = append(notes, fmt.Sprintf("%v; trying the next model", err))
