@@ -70,16 +70,16 @@ func TestStackedCloneLaw(t *testing.T) {
 	e := mustExperiment(t, ds)
 	times := []float64{0.1, 0.5, 1, 2}
 	classes := map[string]clone.ClassFunc{"phi": clone.SignClass(m)}
-	const pairs = 2000
-	in, err := e.Integrator(sde.Config{T: 4, L: 40, K: 5, Seed: 11})
+	const pairs = 500
+	in, err := e.Integrator(sde.Config{T: 4, L: 20, K: 5, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := stackedClone(e, in, times, pairs, 500, classes)
+	a, err := stackedClone(e, in, times, pairs, 250, classes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in2, err := e.Integrator(sde.Config{T: 4, L: 40, K: 5, Seed: 12})
+	in2, err := e.Integrator(sde.Config{T: 4, L: 20, K: 5, Seed: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
