@@ -52,33 +52,35 @@ func untrainedDDPM(tb testing.TB, ds *datasets.Dataset, cfg unet.Config) *Experi
 }
 
 // BenchmarkCloneDDPM compares, on the same U-Net (notebook 20's quick configuration, 32×32),
-// the cloning protocol run as clone.Run does it (a separate chain per cloning time) with the
-// stacked run of Speciation's route (b) (one U-Net call per step for all live trajectories):
-// 32 pairs, 4 cloning times, L = 20.
+// the cloning protocol as the notebooks ran it before (clone.Run: a separate chain per
+// cloning time, K = 10 steps fused per call) with the stacked run of Speciation's route (b)
+// (one U-Net call per step for all live trajectories, K = 1): 16 pairs, 4 cloning times,
+// L = 20. One iteration includes compiling the graphs, as a notebook session does.
 func BenchmarkCloneDDPM(b *testing.B) {
-	ds, m := clusters(32, 32, 1, 0.5, 6)
-	e := untrainedDDPM(b, ds, unet.Tiny(32, 1))
-	cfg := sde.Config{T: 5, L: 20, K: 10, Seed: 1}
+	ds, m := clusters(16, 32, 1, 0.5, 6)
 	times := []float64{0.5, 1, 2, 3}
 	classes := map[string]clone.ClassFunc{"phi": clone.SignClass(m)}
-	b.Run("separate", func(b *testing.B) {
+	cfg := sde.Config{T: 5, L: 20, K: 10, Seed: 1}
+	b.Run("separate-K10", func(b *testing.B) {
+		e := untrainedDDPM(b, ds, unet.Tiny(32, 1))
 		for b.Loop() {
 			in, err := e.Integrator(cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := clone.Run(in, clone.Options{Times: times, Pairs: 32, Classes: classes}); err != nil {
+			if _, err := clone.Run(in, clone.Options{Times: times, Pairs: 16, Classes: classes}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	b.Run("stacked", func(b *testing.B) {
+	b.Run("stacked-K1", func(b *testing.B) {
+		e := untrainedDDPM(b, ds, unet.Tiny(32, 1))
 		for b.Loop() {
-			in, err := e.Integrator(cfg)
+			in, err := e.Integrator(stackedConfig(e, cfg))
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := stackedClone(e, in, times, 32, 0, classes); err != nil {
+			if _, err := stackedClone(e, in, times, 16, 0, classes); err != nil {
 				b.Fatal(err)
 			}
 		}

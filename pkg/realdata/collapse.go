@@ -196,7 +196,7 @@ func collapseStacked(e *Experiment, tr *nearest.Tracker, opt CollapseOptions, r 
 	if trunk == 0 {
 		return nil
 	}
-	in, err := e.Integrator(opt.SDE)
+	in, err := e.Integrator(stackedConfig(e, opt.SDE))
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 	if e.Route == RouteDDPM && opt.DDPMPairs > 0 {
 		opt.Pairs = opt.DDPMPairs
 	}
-	in, err := e.Integrator(opt.SDE)
+	in, err := e.Integrator(stackedConfig(e, opt.SDE))
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,18 @@ func runStacked(e *Experiment, in *sde.Integrator, trunk, pairs int, steps []int
 	return res, nil
 }
 
+// stackedConfig is the integrator configuration of route (b)'s stacked runs: one step per
+// graph call (K = 1). A U-Net step is large enough that the per-call overhead does not matter,
+// and a stacked run meets one batch size per cloning time, each compiling its own graphs: fused
+// steps would compile K U-Nets per graph, and a graph per remainder. The trajectories do not
+// change: each step draws the same noise whatever the steps per call (sde.Integrator).
+func stackedConfig(e *Experiment, cfg sde.Config) sde.Config {
+	if e.Route == RouteDDPM {
+		cfg.K = 1
+	}
+	return cfg
+}
+
 // stackedClone is clone.Run through runStacked: φ for each class function at each cloning time
 // (rounded to the grid, at least one step before the end), pairs clone pairs per time, run in
 // batches of at most batch trunk rows.

@@ -139,7 +139,7 @@ func (e *Experiment) CloneCases(times []float64, tC float64, pairs int, cfg sde.
 	if len(e.Data.Labels) != e.N() {
 		return nil, fmt.Errorf("realdata: CloneCases: dataset %s has no labels", e.Data.Name)
 	}
-	in, err := e.Integrator(cfg)
+	in, err := e.Integrator(stackedConfig(e, cfg))
 	if err != nil {
 		return nil, err
 	}
