@@ -208,7 +208,7 @@ func collapseStacked(e *Experiment, tr *nearest.Tracker, opt CollapseOptions, r 
 	}
 	batch := opt.Batch
 	if batch <= 0 {
-		batch = trunk
+		batch = stackedBatch(trunk, len(steps))
 	}
 	same := map[string][]int{"phi_C": make([]int, len(steps))}
 	classes := map[string]clone.ClassFunc{"phi_C": tr.ClassFunc()}

@@ -119,6 +119,14 @@ func runStacked(e *Experiment, in *sde.Integrator, trunk, pairs int, steps []int
 	return res, nil
 }
 
+// maxStackedRows bounds the rows of one stacked batch (trunks and all their copies) when the
+// caller gives no batch size: the U-Net's activations (its attention maps above all) grow with it.
+const maxStackedRows = 1024
+
+// stackedBatch is the default number of trunk rows per stacked run for pairs clone pairs and k
+// cloning times: all of them if the batch stays within maxStackedRows, else as many as fit.
+func stackedBatch(pairs, k int) int { return max(1, min(pairs, maxStackedRows/(1+k))) }
+
 // stackedConfig is the integrator configuration of route (b)'s stacked runs: one step per
 // graph call (K = 1). A U-Net step is large enough that the per-call overhead does not matter,
 // and a stacked run meets one batch size per cloning time, each compiling its own graphs: fused
@@ -143,7 +151,7 @@ func stackedClone(e *Experiment, in *sde.Integrator, times []float64, pairs, bat
 		return nil, err
 	}
 	if batch <= 0 {
-		batch = pairs
+		batch = stackedBatch(pairs, len(steps))
 	}
 	names := make([]string, 0, len(classes))
 	for name, f := range classes {
