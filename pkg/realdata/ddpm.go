@@ -77,8 +77,8 @@ type Found struct {
 	// reads, ordered by decreasing training steps (the reference directory first on ties).
 	Dirs []string
 	// Notes say which candidates were refused: a truncated or corrupt checkpoint (the error
-	// names the file), a record of another training set under this set's directory name, a
-	// checkpoint without a record.
+	// names the file), a record of another training set under this set's directory name (other
+	// sets' models elsewhere are not mentioned), any checkpoint without a record.
 	Notes []string
 }
 
@@ -119,10 +119,8 @@ func FindDDPM(s TrainingSet) Found {
 					f.Notes = append(f.Notes, err.Error())
 				}
 				continue
-			case err != nil:
-				if ent.Name() == s.DirName() {
-					f.Notes = append(f.Notes, err.Error())
-				}
+			case err != nil: // no record (e.g. written before records existed), or a corrupt one
+				f.Notes = append(f.Notes, err.Error())
 				continue
 			}
 			meta, err := ddpm.ReadCheckpointMeta(ckpt)
