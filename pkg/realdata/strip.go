@@ -125,6 +125,8 @@ type CloneCase struct {
 	NearestA, NearestB int
 	DistA, DistB       float64
 	ClassA, ClassB     string
+	// ImageA and ImageB are the nearest training images (pixel scale).
+	ImageA, ImageB []float32
 }
 
 // CloneCases runs pairs clone pairs at each cloning time (all in one stacked run) and, for each
@@ -213,32 +215,36 @@ func (e *Experiment) CloneCases(times []float64, tC float64, pairs int, cfg sde.
 		c.A, c.B = imgs[0], imgs[1]
 		c.NearestA, c.NearestB, c.DistA, c.DistB = muT[p], muC[p], distT[p], distC[p]
 		c.ClassA, c.ClassB = className(muT[p]), className(muC[p])
+		near, err := e.Images(append(append([]float32(nil), e.Points.Point(muT[p])...), e.Points.Point(muC[p])...))
+		if err != nil {
+			return nil, err
+		}
+		c.ImageA, c.ImageB = near[0], near[1]
 		out = append(out, c)
 	}
 	return out, nil
 }
 
 // CloneCasesChart draws each case as a row: the two clones x̂(0) and their nearest training
-// images, labelled with the cloning time, the classes and the distances.
-func (e *Experiment) CloneCasesChart(cases []CloneCase) *nbplot.ImageGrid {
+// images, labelled with the cloning time, the classes and the distances (label names the model;
+// h, w, c are the image shape).
+func CloneCasesChart(label string, h, w, c int, cases []CloneCase) *nbplot.ImageGrid {
 	var imgs [][]float32
 	var labels []string
-	for _, c := range cases {
-		na, _ := e.Images(e.Points.Point(c.NearestA))
-		nb, _ := e.Images(e.Points.Point(c.NearestB))
+	for _, cs := range cases {
 		shown := "example"
-		if c.Shown < 0 {
+		if cs.Shown < 0 {
 			shown = "none of the pairs did; pair 0"
 		}
-		imgs = append(imgs, c.A, c.B, na[0], nb[0])
+		imgs = append(imgs, cs.A, cs.B, cs.ImageA, cs.ImageB)
 		labels = append(labels,
-			fmt.Sprintf("split t = %.2f (%s): clone 1, %s", c.T, c.Regime, c.ClassA),
-			fmt.Sprintf("clone 2, %s (%s: %s)", c.ClassB, c.Expect, shown),
-			fmt.Sprintf("nearest of 1: μ = %d, d = %.2f", c.NearestA, c.DistA),
-			fmt.Sprintf("nearest of 2: μ = %d, d = %.2f", c.NearestB, c.DistB))
+			fmt.Sprintf("split t = %.2f (%s): clone 1, %s", cs.T, cs.Regime, cs.ClassA),
+			fmt.Sprintf("clone 2, %s (%s: %s)", cs.ClassB, cs.Expect, shown),
+			fmt.Sprintf("nearest of 1: μ = %d, d = %.2f", cs.NearestA, cs.DistA),
+			fmt.Sprintf("nearest of 2: μ = %d, d = %.2f", cs.NearestB, cs.DistB))
 	}
-	return nbplot.Images(fmt.Sprintf("clones of %s split in the three regimes, with their nearest training images", e.Label()),
-		imgs, e.Data.H, e.Data.W, e.Data.C).Cols(4).Labels(labels).Range(0, 1).Zoom(2)
+	return nbplot.Images(fmt.Sprintf("clones of %s split in the three regimes, with their nearest training images", label),
+		imgs, h, w, c).Cols(4).Labels(labels).Range(0, 1).Zoom(2)
 }
 
 // Figure1ImagesOptions configure Figure1Images.
@@ -253,11 +259,21 @@ type Figure1ImagesOptions struct {
 
 // Figure1Panel is the image side of Figure 1 for one experiment.
 type Figure1Panel struct {
-	Exp *Experiment
+	// Label names the experiment, H, W, C its image shape, TS its t_S = ½ log Λ.
+	Label   string
+	H, W, C int
+	TS      float64
 	// TC is t̄_C measured on Samples trajectories (TCErr three standard errors).
 	TC, TCErr float64
 	Strip     *Strip
 	Cases     []CloneCase
+	// Model is route (b)'s provenance (nil for route a).
+	Model *Provenance
+}
+
+// CasesChart is CloneCasesChart of the panel.
+func (p *Figure1Panel) CasesChart() *nbplot.ImageGrid {
+	return CloneCasesChart(p.Label, p.H, p.W, p.C, p.Cases)
 }
 
 // Figure1ImagesResult holds the panels, the training sets skipped and the route (b) notes.
@@ -292,7 +308,7 @@ func Figure1Images(b compute.Backend, opt Figure1ImagesOptions) (*Figure1ImagesR
 		if err != nil {
 			return err
 		}
-		p := &Figure1Panel{Exp: e, TC: co.TCBar, TCErr: co.TCBarErr}
+		p := &Figure1Panel{Label: e.Label(), H: e.Data.H, W: e.Data.W, C: e.Data.C, TS: e.TS, TC: co.TCBar, TCErr: co.TCBarErr, Model: e.Model}
 		cfg := opt.SDE
 		cfg.Seed += 100
 		if p.Strip, err = e.BackwardStrip(PosterTimes(), p.TC, cfg); err != nil {
@@ -322,7 +338,7 @@ func (f *Figure1ImagesResult) Table() string {
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, p := range f.Panels {
 		for _, c := range p.Cases {
-			fmt.Fprintf(&b, "| %s | %.3f | %s ± %s | %.3f | %s | %s | %d | %d | %d |\n", p.Exp.Label(), p.Exp.TS, num(p.TC), num(p.TCErr),
+			fmt.Fprintf(&b, "| %s | %.3f | %s ± %s | %.3f | %s | %s | %d | %d | %d |\n", p.Label, p.TS, num(p.TC), num(p.TCErr),
 				c.T, c.Regime, c.Expect, c.Pairs, c.SameClass, c.SameImage)
 		}
 	}
@@ -333,7 +349,7 @@ func (f *Figure1ImagesResult) Table() string {
 func (f *Figure1ImagesResult) RouteB() string {
 	var ps []*Provenance
 	for _, p := range f.Panels {
-		ps = append(ps, p.Exp.Model)
+		ps = append(ps, p.Model)
 	}
 	return RouteBReport(compact(ps), f.Notes)
 }

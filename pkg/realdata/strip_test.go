@@ -1,6 +1,8 @@
 package realdata
 
 import (
+	"bytes"
+	"encoding/gob"
 	"slices"
 	"strings"
 	"testing"
@@ -61,6 +63,15 @@ func TestCloneCases(t *testing.T) {
 	last := cases[2]
 	if last.Regime != "III" || last.SameImage != last.Pairs || last.Shown != 0 || last.NearestA != last.NearestB {
 		t.Errorf("split at t = %.2f: regime %s, %d of %d on the same image, shown %d", last.T, last.Regime, last.SameImage, last.Pairs, last.Shown)
+	}
+	// Notebooks memoise results with gob (experiment.Memo): the panel must hold plain data.
+	var buf bytes.Buffer
+	res := &Figure1ImagesResult{Panels: []*Figure1Panel{{Label: e.Label(), H: 4, W: 4, C: 1, Cases: cases}}}
+	if err := gob.NewEncoder(&buf).Encode(res); err != nil {
+		t.Errorf("gob: %v", err)
+	}
+	if len(last.ImageA) != e.D() || !slices.Equal(last.ImageA, last.ImageB) {
+		t.Errorf("nearest images of a pair on one training image differ")
 	}
 	if cases[0].Regime != "I" {
 		t.Errorf("t = %.2f regime %s, t_S = %.2f", cases[0].T, cases[0].Regime, e.TS)
