@@ -233,10 +233,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *out == "" {
+		// Where the real-data notebooks look for route (b) (realdata.FindDDPM reads the
+		// training set from the checkpoint, so the name only has to be unique).
 		if cached != nil {
-			*out = realdata.DDPMDirFor(cached)
+			name, _, _ := strings.Cut(cached.Name, "[")
+			*out = realdata.DDPMDir(realdata.TrainingSet{Dataset: "cache:" + name, N: cached.N, Split: datasets.Train.String(),
+				H: cached.H, W: cached.W, C: cached.C, Digest: realdata.Digest(cached)})
 		} else {
-			*out = realdata.DDPMDir(s.dataset+"-train", s.n)
+			*out = realdata.DDPMDir(realdata.TrainingSet{Dataset: s.dataset, Classes: s.classes, N: s.n, Seed: s.tc.Seed,
+				Split: datasets.Train.String()})
 		}
 	}
 	// The checkpoint directory: created (an -out under a file fails here), locked, cleaned.

@@ -69,6 +69,11 @@ type CollapseResult struct {
 	// reached within the times given).
 	TCPhiC, TCEntropy float64
 	ZeroTol           float64
+	// Copies is the fraction of the tracked samples x̂(0) that are copies of a training image
+	// (CopyThreshold, arXiv 2505.17638); nil without tracked samples.
+	Copies *CopyStats
+	// Model is route (b)'s provenance (nil for route a).
+	Model *Provenance
 }
 
 // Collapse runs the three collapse measurements of Figure 5 for the experiment: the cloning
@@ -91,43 +96,19 @@ func Collapse(e *Experiment, opt CollapseOptions) (*CollapseResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.Pairs > 0 && len(opt.Times) > 0 {
-		in, err := e.Integrator(opt.SDE)
-		if err != nil {
-			return nil, err
-		}
-		res, err := clone.Run(in, clone.Options{Times: opt.Times, Pairs: opt.Pairs, Batch: opt.Batch,
-			Classes: map[string]clone.ClassFunc{"phi_C": tr.ClassFunc()}})
-		if err != nil {
-			return nil, fmt.Errorf("realdata: Collapse %s: φ_C: %w", e.Label(), err)
-		}
-		r.Times, r.PhiC, r.Pairs = res.Times, res.Same["phi_C"], res.Pairs
-		p := make([]float64, len(r.PhiC))
-		for i, est := range r.PhiC {
-			p[i] = est.P
-		}
-		r.TCPhiC, _ = numeric.Crossing(r.Times, p, 0.5)
+	if e.Route == RouteDDPM {
+		err = collapseStacked(e, tr, opt, r)
+	} else {
+		err = collapseSeparate(e, tr, opt, r)
 	}
-	if opt.Samples > 0 {
-		cfg := opt.SDE
-		cfg.Seed++ // trajectories independent of the cloning run's
-		batch := opt.Batch
-		if batch <= 0 {
-			batch = min(opt.Samples, 1024)
+	if err != nil {
+		return nil, err
+	}
+	r.Model = e.Model
+	if len(r.Final) > 0 {
+		if r.Copies, err = e.Copies(r.X); err != nil {
+			return nil, fmt.Errorf("realdata: Collapse %s: copies: %w", e.Label(), err)
 		}
-		for done := 0; done < opt.Samples; done += batch {
-			cfg.Seed++
-			tk, err := e.Track(min(batch, opt.Samples-done), cfg)
-			if err != nil {
-				return nil, fmt.Errorf("realdata: Collapse %s: tracking μ*(t): %w", e.Label(), err)
-			}
-			r.LastChange = append(r.LastChange, tk.LastChange...)
-			r.Final = append(r.Final, tk.Final...)
-			r.FinalDist = append(r.FinalDist, tk.FinalDist...)
-			r.X = append(r.X, tk.X...)
-		}
-		r.TCBar, r.TCBarErr = numeric.MeanSE(r.LastChange)
-		r.TCBarErr *= 3
 	}
 	if opt.EntropySamples > 0 && len(opt.EntropyTimes) > 0 {
 		// The control-variate estimator: same expectation as eqs. (56-57), far smaller bars.
@@ -166,4 +147,124 @@ func (r *CollapseResult) EntropySeries() (x, y, err []float64) {
 		x, y, err = append(x, r.EntropyTimes[i]), append(y, est.Value), append(err, est.Err)
 	}
 	return x, y, err
+}
+
+// collapseSeparate measures φ_C (clone.Run) and tracks μ*(t) (Track) in separate runs: route
+// (a), whose score costs the same per trajectory however the trajectories are grouped.
+func collapseSeparate(e *Experiment, tr *nearest.Tracker, opt CollapseOptions, r *CollapseResult) error {
+	if opt.Pairs > 0 && len(opt.Times) > 0 {
+		in, err := e.Integrator(opt.SDE)
+		if err != nil {
+			return err
+		}
+		res, err := clone.Run(in, clone.Options{Times: opt.Times, Pairs: opt.Pairs, Batch: opt.Batch,
+			Classes: map[string]clone.ClassFunc{"phi_C": tr.ClassFunc()}})
+		if err != nil {
+			return fmt.Errorf("realdata: Collapse %s: φ_C: %w", e.Label(), err)
+		}
+		r.setPhiC(res)
+	}
+	if opt.Samples > 0 {
+		cfg := opt.SDE
+		cfg.Seed++ // trajectories independent of the cloning run's
+		batch := opt.Batch
+		if batch <= 0 {
+			batch = min(opt.Samples, 1024)
+		}
+		for done := 0; done < opt.Samples; done += batch {
+			cfg.Seed++
+			tk, err := e.Track(min(batch, opt.Samples-done), cfg)
+			if err != nil {
+				return fmt.Errorf("realdata: Collapse %s: tracking μ*(t): %w", e.Label(), err)
+			}
+			r.addTracks(tk, len(tk.Final))
+		}
+		r.TCBar, r.TCBarErr = meanErr3(r.LastChange)
+	}
+	return nil
+}
+
+// collapseStacked measures φ_C and tracks μ*(t) in one stacked run (runStacked): the tracked
+// trajectories are the trunks of the clone pairs (max(Pairs, Samples) of them), so each step
+// is one U-Net call on the trunks and all their copies. The two estimates of t_C then share
+// trajectories (each is unbiased; they are correlated).
+func collapseStacked(e *Experiment, tr *nearest.Tracker, opt CollapseOptions, r *CollapseResult) error {
+	pairs := opt.Pairs
+	if len(opt.Times) == 0 {
+		pairs = 0
+	}
+	trunk := max(pairs, opt.Samples)
+	if trunk == 0 {
+		return nil
+	}
+	in, err := e.Integrator(stackedConfig(e, opt.SDE))
+	if err != nil {
+		return err
+	}
+	var steps []int
+	if pairs > 0 {
+		if steps, err = cloneSteps(in, opt.Times); err != nil {
+			return fmt.Errorf("realdata: Collapse %s: φ_C: %w", e.Label(), err)
+		}
+	}
+	batch := opt.Batch
+	if batch <= 0 {
+		batch = stackedBatch(trunk, len(steps))
+	}
+	same := map[string][]int{"phi_C": make([]int, len(steps))}
+	classes := map[string]clone.ClassFunc{"phi_C": tr.ClassFunc()}
+	d := e.D()
+	donePairs := 0
+	for done := 0; done < trunk; done += batch {
+		b := min(batch, trunk-done)
+		p := min(b, max(0, pairs-donePairs))
+		st, err := runStacked(e, in, b, p, steps, opt.Samples > 0)
+		if err != nil {
+			return fmt.Errorf("realdata: Collapse %s: %w", e.Label(), err)
+		}
+		if p > 0 {
+			if err := countSame(st, []string{"phi_C"}, classes, d, same); err != nil {
+				return err
+			}
+			donePairs += p
+		}
+		if opt.Samples > 0 && len(r.LastChange) < opt.Samples {
+			tk, err := tracksOf(st, tr, d)
+			if err != nil {
+				return fmt.Errorf("realdata: Collapse %s: tracking μ*(t): %w", e.Label(), err)
+			}
+			r.addTracks(tk, min(b, opt.Samples-len(r.LastChange)))
+		}
+	}
+	if pairs > 0 {
+		r.setPhiC(cloneResult(in, steps, []string{"phi_C"}, same, pairs))
+	}
+	if opt.Samples > 0 {
+		r.TCBar, r.TCBarErr = meanErr3(r.LastChange)
+	}
+	return nil
+}
+
+func (r *CollapseResult) setPhiC(res *clone.Result) {
+	r.Times, r.PhiC, r.Pairs = res.Times, res.Same["phi_C"], res.Pairs
+	p := make([]float64, len(r.PhiC))
+	for i, est := range r.PhiC {
+		p[i] = est.P
+	}
+	r.TCPhiC, _ = numeric.Crossing(r.Times, p, 0.5)
+}
+
+// addTracks appends the first k tracked trajectories of tk.
+func (r *CollapseResult) addTracks(tk *nearest.Tracks, k int) {
+	d := len(tk.X) / max(1, len(tk.Final))
+	r.LastChange = append(r.LastChange, tk.LastChange[:k]...)
+	r.Final = append(r.Final, tk.Final[:k]...)
+	r.FinalDist = append(r.FinalDist, tk.FinalDist[:k]...)
+	r.X = append(r.X, tk.X[:k*d]...)
+}
+
+// meanErr3 returns the mean of v and three standard errors of it (numeric.MeanSE).
+func meanErr3(v []float64) (mean, err3 float64) {
+	m, se := numeric.MeanSE(v)
+	return m, 3 * se
 }

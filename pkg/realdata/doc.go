@@ -8,7 +8,28 @@
 //   - route (a), NewEmpirical: the exact empirical score of eq. (2) on the training set, the
 //     object the theory is about (no training);
 //   - route (b), NewDDPM / MaybeDDPM: a trained U-Net DDPM (SI D.2) used as the score
-//     F = -ε_θ/sqrt(1-ᾱ) at t of eq. (59), from a checkpoint under $DIFFREGIMES_DDPM/<dataset>-n<N>.
+//     F = -ε_θ/sqrt(1-ᾱ) at t of eq. (59), from a checkpoint trained on exactly the training
+//     set: a TrainingSet (dataset, classes, n, seed, split, image shape, digest of the images)
+//     is recorded next to every checkpoint (TrainingSetFile); FindDDPM looks in
+//     $DIFFREGIMES_DDPM, the reference models and the cache and takes the checkpoint with the
+//     most steps; another set's checkpoint is refused (MismatchError names both), a truncated
+//     one passed over with a note naming the file (PrepareDDPMDir moves it aside before
+//     training). Provenance says where the model comes from (steps, losses, date; the held-out
+//     loss of eq. 60 from DenoisingLoss).
+//
+// Route (b) runs its clone pairs and tracked trajectories stacked (runStacked): after each
+// cloning time the batch holds the trunks and all copies made so far, so every step is one
+// U-Net call on all live trajectories (Speciation, Collapse, CloneCases).
+//
+// Memorisation: a sample is a copy when its distance to the nearest training image is below
+// CopyThreshold = 1/3 of the distance to the second nearest (Bonnaire, Urfin, Biroli, Mézard,
+// arXiv 2505.17638); Copies / CopyFraction count them for Figures 5 and 11, and
+// MemorisationOverTraining follows the fraction of copies f_mem along training for several n
+// and fits τ_mem(n), the step where f_mem crosses ½.
+//
+// Figure 1's image side: BackwardStrip (one trajectory at the poster's times, PosterTimes,
+// with the regimes I/II/III of t_S and t_C marked) and CloneCases (two clones split in each
+// regime, with their nearest training images); Figure1Images runs both per training set.
 //
 // It carries Λ, the top eigenvalue of the covariance of the first channel (SI D.2, Table 1),
 // the predicted speciation time t_S = 1/2 log Λ of eq. (4), and α = log(n)/d. Trajectories

@@ -34,3 +34,15 @@ func Example() {
 	// Λ = 32.00, t_S = 1.7329 (½ log 32 = 1.7329), α = 0.0433
 	// f^e/α: 0.00 at t = 0.1, 1.00 at t = 6
 }
+
+// A sample is a copy when its nearest training image is closer than a third of the second
+// nearest (arXiv 2505.17638): distances 0.1 and 2 make a copy, 1 and 1.5 do not.
+func ExampleCopyFraction() {
+	s, err := realdata.CopyFraction([]float64{0.1, 1}, []float64{2, 1.5})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d of %d copies, ratios %.2f\n", s.Copies, s.Samples, s.Ratio)
+	// Output:
+	// 1 of 2 copies, ratios [0.05 0.67]
+}

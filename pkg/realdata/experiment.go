@@ -39,6 +39,8 @@ type Experiment struct {
 	TS float64
 	// Alpha is log(n)/d.
 	Alpha float64
+	// Model is the provenance of route (b)'s trained model (nil for route a).
+	Model *Provenance
 
 	backend compute.Backend
 }

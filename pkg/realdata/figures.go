@@ -47,6 +47,8 @@ type Figure4Result struct {
 	Accuracy map[string]float64
 	// Skipped says which Table 1 datasets are absent and where they were looked for.
 	Skipped []string
+	// Notes say which route (b) checkpoints were passed over and why (MaybeDDPM).
+	Notes []string
 }
 
 // Figure4 runs the speciation experiment on every Table 1 dataset present on this machine:
@@ -76,7 +78,8 @@ func Figure4(b compute.Backend, opt Figure4Options) (*Figure4Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("realdata: Figure4 %s: classifier: %w", row.Label, err)
 		}
-		exps, err := Routes(b, DatasetLabel(spec), ds)
+		exps, notes, err := Routes(b, DatasetLabel(spec), spec, ds)
+		res.Notes = append(res.Notes, notes...)
 		if err != nil {
 			return nil, err
 		}
@@ -105,13 +108,15 @@ type Figure5Result struct {
 	Results []*CollapseResult
 	// Skipped lists the training sets that could not be loaded, with the reason.
 	Skipped []string
+	// Notes say which route (b) checkpoints were passed over and why (MaybeDDPM).
+	Notes []string
 }
 
 // Figure5 runs Collapse on each training set with route (a), and route (b) where a trained
 // DDPM checkpoint exists. A training set whose data is missing is skipped, with the reason.
 func Figure5(b compute.Backend, opt Figure5Options) (*Figure5Result, error) {
 	res := &Figure5Result{}
-	err := eachRoute(b, opt.Specs, &res.Skipped, func(e *Experiment) error {
+	err := eachRoute(b, opt.Specs, &res.Skipped, &res.Notes, func(e *Experiment) error {
 		r, err := Collapse(e, opt.Collapse)
 		if err == nil {
 			res.Results = append(res.Results, r)
@@ -127,14 +132,15 @@ func Figure5(b compute.Backend, opt Figure5Options) (*Figure5Result, error) {
 // eachRoute loads each training set of specs and calls fn with its route (a) experiment and,
 // where a trained DDPM checkpoint exists, its route (b) one. A training set that cannot be
 // loaded is appended to skipped with the reason.
-func eachRoute(b compute.Backend, specs []datasets.Spec, skipped *[]string, fn func(e *Experiment) error) error {
+func eachRoute(b compute.Backend, specs []datasets.Spec, skipped, notes *[]string, fn func(e *Experiment) error) error {
 	for _, spec := range specs {
 		ds, err := datasets.Load(spec)
 		if err != nil {
 			*skipped = append(*skipped, fmt.Sprintf("%s n=%d: %v", DatasetLabel(spec), spec.N, err))
 			continue
 		}
-		exps, err := Routes(b, DatasetLabel(spec), ds)
+		exps, nt, err := Routes(b, DatasetLabel(spec), spec, ds)
+		*notes = append(*notes, nt...)
 		if err != nil {
 			return err
 		}
@@ -168,6 +174,13 @@ type SamplesResult struct {
 	// distance of as many training images to their nearest other training image (the
 	// data's own spacing, the scale a new sample's distance is compared with).
 	SampleNN, TrainNN []float64
+	// Copies is the fraction of samples that are copies of a training image (CopyThreshold,
+	// arXiv 2505.17638); Pixels and DataPixels the pixel mean/std of the samples and of the
+	// training images.
+	Copies             *CopyStats
+	Pixels, DataPixels PixelStats
+	// Model is route (b)'s provenance (nil for route a).
+	Model *Provenance
 }
 
 // Samples generates k samples from the experiment (backward dynamics then the noise-free last
@@ -196,9 +209,21 @@ func Samples(e *Experiment, clf *classifier.Classifier, k, rows int, cfg sde.Con
 	if err != nil {
 		return nil, err
 	}
+	d1, d2 := make([]float64, len(nb.Dist)), make([]float64, len(nb.Dist))
 	for i := range nb.Dist {
 		r.SampleNN = append(r.SampleNN, nb.Dist[i][0])
+		d1[i], d2[i] = nb.Dist[i][0], nb.Dist[i][min(1, nb.K-1)]
 	}
+	if r.Copies, err = CopyFraction(d1, d2); err != nil {
+		return nil, err
+	}
+	if r.Pixels, err = PixelStatsOf(e.Data, x); err != nil {
+		return nil, err
+	}
+	if r.DataPixels, err = PixelStatsOf(e.Data, e.Data.X); err != nil {
+		return nil, err
+	}
+	r.Model = e.Model
 	if rows > 0 {
 		sub := &Neighbours{K: nb.K, Index: nb.Index[:rows], Dist: nb.Dist[:rows]}
 		r.GridCols = nb.K + 1
@@ -277,13 +302,15 @@ type SamplesOptions struct {
 type Figure11Result struct {
 	Panels  []*SamplesResult
 	Skipped []string
+	// Notes say which route (b) checkpoints were passed over and why (MaybeDDPM).
+	Notes []string
 }
 
 // Figure11 generates samples from each training set's models (route a, and route b where a
 // checkpoint exists) and finds their nearest training images.
 func Figure11(b compute.Backend, opt SamplesOptions) (*Figure11Result, error) {
 	res := &Figure11Result{}
-	err := eachRoute(b, opt.Specs, &res.Skipped, func(e *Experiment) error {
+	err := eachRoute(b, opt.Specs, &res.Skipped, &res.Notes, func(e *Experiment) error {
 		clf := opt.Classifier
 		if clf != nil && clf.Config.Dim() != e.D() {
 			clf = nil // a classifier for another image shape
@@ -305,11 +332,16 @@ func Figure11(b compute.Backend, opt SamplesOptions) (*Figure11Result, error) {
 // the training set, a ratio near 1 or above means new images.
 func (f *Figure11Result) Table() string {
 	var b strings.Builder
-	b.WriteString("| model | route | n | samples | median L2 to nearest training image | median training-image spacing | ratio |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
+	b.WriteString("| model | route | n | samples | median L2 to nearest training image | median training-image spacing | ratio | copies (d₁ < d₂/3) ± 3 s.e. | pixel mean/std samples | pixel mean/std data |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, p := range f.Panels {
 		s, t := numeric.Median(p.SampleNN), numeric.Median(p.TrainNN)
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s |\n", p.Label, p.Route, p.N, len(p.SampleNN), num(s), num(t), num(s/t))
+		cp := "-"
+		if p.Copies != nil {
+			cp = fmt.Sprintf("%.3f ± %.3f", p.Copies.Fraction.P, p.Copies.Fraction.Err)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s | %s | %s | %.3f / %.3f | %.3f / %.3f |\n", p.Label, p.Route, p.N, len(p.SampleNN),
+			num(s), num(t), num(s/t), cp, p.Pixels.Mean, p.Pixels.Std, p.DataPixels.Mean, p.DataPixels.Std)
 	}
 	return b.String()
 }

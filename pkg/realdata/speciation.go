@@ -2,6 +2,7 @@ package realdata
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/diffregimes/diffregimes/pkg/classifier"
 	"github.com/diffregimes/diffregimes/pkg/clone"
@@ -18,7 +19,8 @@ type SpeciationOptions struct {
 	// DDPMPairs, when > 0, replaces Pairs for route (b): a step of the trained U-Net costs far
 	// more than one of the exact empirical score on CPU.
 	DDPMPairs int
-	// Batch is the number of trajectories per integrator call (0: clone's default).
+	// Batch is the number of clone pairs per integrator call (0: clone's default; route (b):
+	// all pairs, each step one U-Net call on the pairs and their copies at every cloning time).
 	Batch int
 	// SDE is the backward integrator's configuration (T, L, K, seed).
 	SDE sde.Config
@@ -37,8 +39,16 @@ type SpeciationResult struct {
 	Phi []clone.Estimate
 	// Pairs is the number of clone pairs per time.
 	Pairs int
-	// TSMeasured is the time where φ crosses clone.SpeciationLevel (NaN when it does not within Times).
-	TSMeasured float64
+	// TSMeasured is the time where φ crosses clone.SpeciationLevel (NaN when it does not within Times), and
+	// TSErr one standard error of it: half the distance between the crossings of φ ± 1 s.e.
+	// (NaN when either does not cross).
+	TSMeasured, TSErr float64
+	// RatioAt2 is the cloning ratio t/t_S closest to 2 (within 5%, else NaN) and PhiAt2 φ there:
+	// φ(2 t_S) should be ½ (the clones' classes independent) within its error.
+	RatioAt2 float64
+	PhiAt2   clone.Estimate
+	// Model is route (b)'s provenance (nil for route a).
+	Model *Provenance
 }
 
 // ClassFunc adapts a classifier to the cloning protocol: the class of each point x(0).
@@ -67,7 +77,7 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 	if e.Route == RouteDDPM && opt.DDPMPairs > 0 {
 		opt.Pairs = opt.DDPMPairs
 	}
-	in, err := e.Integrator(opt.SDE)
+	in, err := e.Integrator(stackedConfig(e, opt.SDE))
 	if err != nil {
 		return nil, err
 	}
@@ -79,19 +89,32 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 			return nil, fmt.Errorf("realdata: Speciation: Ratios[%d] = %g gives t = %g outside (0, T = %g]", i, r, times[i], T)
 		}
 	}
-	res, err := clone.Run(in, clone.Options{Times: times, Pairs: opt.Pairs, Batch: opt.Batch,
-		Classes: map[string]clone.ClassFunc{"phi": class}})
+	classes := map[string]clone.ClassFunc{"phi": class}
+	var res *clone.Result
+	if e.Route == RouteDDPM {
+		// One U-Net call per step for all clone pairs and all cloning times (runStacked).
+		res, err = stackedClone(e, in, times, opt.Pairs, opt.Batch, classes)
+	} else {
+		res, err = clone.Run(in, clone.Options{Times: times, Pairs: opt.Pairs, Batch: opt.Batch, Classes: classes})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("realdata: Speciation %s: %w", e.Label(), err)
 	}
 	out := &SpeciationResult{Label: e.Label(), Route: e.Route, N: e.N(), D: e.D(), Lambda: e.Lambda, TS: e.TS,
-		Times: res.Times, Phi: res.Same["phi"], Pairs: res.Pairs}
+		Times: res.Times, Phi: res.Same["phi"], Pairs: res.Pairs, Model: e.Model}
 	p := make([]float64, len(out.Phi))
 	for i, est := range out.Phi {
 		p[i] = est.P
 		out.Ratios = append(out.Ratios, out.Times[i]/e.TS)
 	}
 	out.TSMeasured, _ = numeric.Crossing(out.Times, p, clone.SpeciationLevel)
+	out.TSErr = crossingErr(out.Times, out.Phi, clone.SpeciationLevel)
+	out.RatioAt2, out.PhiAt2 = math.NaN(), clone.Estimate{P: math.NaN(), Err: math.NaN()}
+	for i, r := range out.Ratios {
+		if math.Abs(r-2) <= 0.1 && (math.IsNaN(out.RatioAt2) || math.Abs(r-2) < math.Abs(out.RatioAt2-2)) {
+			out.RatioAt2, out.PhiAt2 = r, out.Phi[i]
+		}
+	}
 	return out, nil
 }
 
@@ -103,4 +126,30 @@ func (r *SpeciationResult) Series() (x, y, err []float64) {
 		err = append(err, est.Err)
 	}
 	return x, y, err
+}
+
+// crossingErr is one standard error of the time where the estimates φ(t) cross level: half
+// the distance between the crossings of φ + 1 s.e. and φ - 1 s.e. (clone.Estimate.Err is three
+// standard errors), NaN when either does not cross.
+func crossingErr(ts []float64, phi []clone.Estimate, level float64) float64 {
+	lo, hi := make([]float64, len(phi)), make([]float64, len(phi))
+	for i, e := range phi {
+		lo[i], hi[i] = e.P-e.Err/3, e.P+e.Err/3
+	}
+	a, errA := numeric.Crossing(ts, lo, level)
+	b, errB := numeric.Crossing(ts, hi, level)
+	if errA != nil || errB != nil {
+		return math.NaN()
+	}
+	return math.Abs(a-b) / 2
+}
+
+// PhiAt2Deviation is (φ(2 t_S) - ½) in standard errors of φ(2 t_S) (NaN when not measured or
+// when the error is zero).
+func (r *SpeciationResult) PhiAt2Deviation() float64 {
+	se := r.PhiAt2.Err / 3
+	if math.IsNaN(r.PhiAt2.P) || !(se > 0) {
+		return math.NaN()
+	}
+	return (r.PhiAt2.P - 0.5) / se
 }

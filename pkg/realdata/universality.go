@@ -148,7 +148,7 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 		}
 		exps := []*Experiment{e}
 		if opt.DDPM(spec) {
-			eb, err := MaybeDDPM(b, DatasetLabel(spec), ds)
+			eb, _, err := MaybeDDPM(b, DatasetLabel(spec), spec, ds)
 			if err != nil {
 				return nil, err
 			}

@@ -1,10 +1,11 @@
 package realdata
 
 import (
-	"github.com/diffregimes/diffregimes/pkg/backend"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/diffregimes/diffregimes/pkg/backend"
 
 	"github.com/gomlx/compute"
 

@@ -1,0 +1,88 @@
+package realdata
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/diffregimes/diffregimes/pkg/backend"
+	"github.com/diffregimes/diffregimes/pkg/datasets"
+	"github.com/diffregimes/diffregimes/pkg/ddpm"
+	"github.com/diffregimes/diffregimes/pkg/unet"
+)
+
+// TestDownsample compares with block averages computed by hand.
+func TestDownsample(t *testing.T) {
+	ds := &datasets.Dataset{Name: "d", N: 1, H: 2, W: 4, C: 2, Labels: []int{0}, Mean: []float32{0.1, 0.2},
+		X: []float32{1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 6, 60, 7, 70, 8, 80}}
+	got, err := Downsample(ds, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Block (0,0): pixels (0,0),(0,1),(1,0),(1,1) = 1,2,5,6 (channel 0) and 10,20,50,60 (channel 1).
+	want := []float32{3.5, 35, 5.5, 55}
+	if got.H != 1 || got.W != 2 || !slices.Equal(got.X, want) || !slices.Equal(got.Mean, ds.Mean) {
+		t.Fatalf("Downsample = %dx%d %v, want 1x2 %v", got.H, got.W, got.X, want)
+	}
+	if _, err := Downsample(ds, 3); err == nil {
+		t.Error("factor 3 of 2x4 accepted")
+	}
+}
+
+// TestMemorisationFit: logSteps is log-spaced and ends at the last step; the fit of τ = 3 + 2n
+// recovers slope 2, intercept 3 and zero error; τ ∝ n has log-log slope 1.
+func TestMemorisationFit(t *testing.T) {
+	if s := logSteps(10, 1000, 3); !slices.Equal(s, []int{10, 100, 1000}) {
+		t.Errorf("logSteps = %v", s)
+	}
+	r := &MemorisationResult{}
+	for _, n := range []int{16, 32, 64, 128} {
+		r.Curves = append(r.Curves, &MemorisationCurve{N: n, TauMem: 3 + 2*float64(n)})
+	}
+	r.Curves = append(r.Curves, &MemorisationCurve{N: 256, TauMem: math.NaN()}) // not reached: left out
+	r.fit()
+	if !near(r.Slope, 2, 1e-9) || !near(r.Intercept, 3, 1e-9) || !(r.SlopeErr < 1e-6) {
+		t.Errorf("fit: slope %g ± %g, intercept %g", r.Slope, r.SlopeErr, r.Intercept)
+	}
+	for _, c := range r.Curves[:4] {
+		c.TauMem = 7 * float64(c.N)
+	}
+	r.fit()
+	if !near(r.LogSlope, 1, 1e-9) {
+		t.Errorf("log-log slope of τ ∝ n: %g", r.LogSlope)
+	}
+}
+
+// TestDenoisingLossUntrained: a fresh U-Net predicts ξ_θ = 0 (its output layer starts at zero),
+// so the loss of eq. (60) is the mean of ξ² per pixel, 1 within four standard errors, and the
+// same seed gives the same number.
+func TestDenoisingLossUntrained(t *testing.T) {
+	ds, _ := clusters(24, 8, 1, 0.5, 2)
+	cfg := unet.Tiny(8, 1)
+	m, err := unet.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore()
+	store.SetParam(unet.ParamSeedKey, cfg.Seed)
+	sched, err := ddpm.ScaledSchedule(20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, se, err := DenoisingLoss(backend.MustDefault(), m, store, sched, ds.X, ds.N, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(se > 0) || math.Abs(mean-1) > 4*se {
+		t.Errorf("untrained loss %g ± %g, want 1", mean, se)
+	}
+	again, _, err := DenoisingLoss(backend.MustDefault(), m, store, sched, ds.X, ds.N, 3, 1)
+	if err != nil || again != mean {
+		t.Errorf("same seed: %g then %g (%v)", mean, again, err)
+	}
+	if _, _, err := DenoisingLoss(backend.MustDefault(), m, store, sched, ds.X[:10], ds.N, 1, 1); err == nil {
+		t.Error("a short image slice accepted")
+	}
+}
