@@ -123,7 +123,7 @@ func TestBadArguments(t *testing.T) {
 		want string
 	}{
 		{[]string{"-data", "/nonexistent/fmnist", "-out", t.TempDir()}, "no such file"},
-		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-dataset", "fashion-mnist"}, "no fashion-mnist dataset there"},
+		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-dataset", "fashion-mnist"}, "fashion-mnist not found; looked in /tmp/"},
 		{[]string{"-data", t.TempDir(), "-out", t.TempDir(), "-config", "huge"}, `-config "huge": want tiny, small or paper`},
 		{[]string{"-data", cache, "-steps", "0"}, "-steps 0: want a number of steps > 0"},
 		{[]string{"-data", cache, "-steps", "-5"}, "-steps -5"},
