@@ -3,6 +3,7 @@ module github.com/diffregimes/diffregimes
 go 1.26.5
 
 require (
+	github.com/ebitengine/purego v0.11.3
 	github.com/go-echarts/go-echarts/v2 v2.7.1
 	github.com/gomlx/compute v0.1.3
 	github.com/gomlx/go-xla v0.4.1

@@ -88,6 +88,7 @@ func run() error {
 	sdeED := flag.Int("sde-exact-d", 768, "SDE step: exact score dimension d")
 	sdeEB := flag.Int("sde-exact-b", 1024, "SDE step: exact score batch")
 	sdeSteps := flag.Int("sde-steps", 10, "SDE steps per timed call")
+	flag.BoolVar(&withHost, "host", true, "also time the host kernels (score.HostEmpirical, OpenBLAS) where a BLAS is found")
 	unetCfgs := flag.String("unet-configs", "tiny,small", "U-Net configurations: tiny, small")
 	unetModes := flag.String("unet-modes", "train,eval", "U-Net modes: train, eval")
 	unetBatches := flag.String("unet-batches", "16,64", "U-Net batches")
@@ -212,8 +213,8 @@ func benchScore(b compute.Backend, n, d, batch, chunk, reps int) error {
 		return err
 	}
 	flops := 4 * float64(batch) * float64(n) * float64(d)
-	report(fmt.Sprintf("score n=%d d=%d b=%d chunk=%d gflops=%.1f", n, d, batch, ds.Chunk(), flops/med/1e6), med, lo, hi)
-	return nil
+	report(fmt.Sprintf("score n=%d d=%d b=%d impl=graph chunk=%d gflops=%.1f", n, d, batch, ds.Chunk(), flops/med/1e6), med, lo, hi)
+	return benchScoreHost(ds, x, reps)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

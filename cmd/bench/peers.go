@@ -10,6 +10,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -25,6 +26,50 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 	"github.com/diffregimes/diffregimes/pkg/unet"
 )
+
+// withHost: also time score.HostEmpirical (flag -host).
+var withHost bool
+
+// benchScoreHost times the host kernel of the exact score (OpenBLAS sgemm + float32 softmax)
+// on the same dataset and points as the graph, if a BLAS library loads.
+func benchScoreHost(ds *score.Dataset, x *tensors.Tensor, reps int) error {
+	if !withHost {
+		return nil
+	}
+	h, err := score.NewHostEmpirical(ds)
+	if err != nil {
+		fmt.Printf("# score impl=host skipped: %v\n", err)
+		return nil
+	}
+	name, _ := score.BLAS()
+	fmt.Printf("# host kernel BLAS: %s\n", name)
+	xs, err := tensors.CopyFlatData[float32](x)
+	if err != nil {
+		return err
+	}
+	n, d, batch := ds.N(), ds.Dim(), len(xs)/ds.Dim()
+	med, lo, hi, err := timed(reps, func() error { _, err := h.Score(xs, 0.5, nil); return err })
+	if err != nil {
+		return err
+	}
+	flops := 4 * float64(batch) * float64(n) * float64(d)
+	report(fmt.Sprintf("score n=%d d=%d b=%d impl=host gflops=%.1f", n, d, batch, flops/med/1e6), med, lo, hi)
+	return nil
+}
+
+// hostStep is one Euler-Maruyama step of eq. (55) on the host with the host kernel:
+// x ← (1+η) x + 2η F(x, t) + sqrt(2η) ξ (ξ from math/rand's ziggurat).
+func hostStep(h *score.HostEmpirical, r *rand.Rand, x []float32, t, eta float64) error {
+	f, err := h.Score(x, t, nil)
+	if err != nil {
+		return err
+	}
+	a, bf, ns := float32(1+eta), float32(2*eta), math.Sqrt(2*eta)
+	for i := range x {
+		x[i] = a*x[i] + bf*f[i] + float32(ns*r.NormFloat64())
+	}
+	return nil
+}
 
 // timed runs f once (warm-up, compilation) and then reps times, and returns the median, min
 // and max duration of the timed calls in milliseconds.
@@ -93,7 +138,32 @@ func benchSDEStep(b compute.Backend, kind string, n, d, batch, steps, reps int) 
 	if kind == "exact" {
 		prefix = fmt.Sprintf("sde score=%s n=%d d=%d b=%d", kind, n, d, batch)
 	}
-	report(prefix, med/k, lo/k, hi/k)
+	report(prefix+" impl=graph", med/k, lo/k, hi/k)
+	if kind != "exact" || !withHost {
+		return nil
+	}
+	h, err := score.NewHostEmpirical(s.(*score.Empirical).Dataset())
+	if err != nil {
+		fmt.Printf("# sde impl=host skipped: %v\n", err)
+		return nil
+	}
+	xs, err := tensors.CopyFlatData[float32](x)
+	if err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	med, lo, hi, err = timed(reps, func() error {
+		for j := range steps {
+			if err := hostStep(h, r, xs, 10-0.01*float64(j), 0.01); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	report(prefix+" impl=host", med/k, lo/k, hi/k)
 	return nil
 }
 
