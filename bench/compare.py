@@ -122,6 +122,11 @@ def main():
     ap.add_argument("--fig2-rounds", type=int, default=1, help="rounds of the (long) Fig. 2 sweep")
     ap.add_argument("--only", default=",".join(GROUPS), help="groups: " + ",".join(GROUPS))
     ap.add_argument("--quick", action="store_true", help="smaller sizes: a check of the harness")
+    ap.add_argument("--score-shapes", help="score kernel shapes nxdxb (default: the issue's two)")
+    ap.add_argument("--unet-configs", help="U-Net configs (default tiny,small)")
+    ap.add_argument("--unet-batches", help="U-Net batches (default 16,64)")
+    ap.add_argument("--fig2-dims", help="Fig. 2 dimensions (default 16,...,512)")
+    ap.add_argument("--fig2-pairs", help="Fig. 2 clone pairs (default 1000)")
     ap.add_argument("--out", default="out/bench/compare.md", help="the table, in Markdown")
     ap.add_argument("--log", default="out/bench/compare.log", help="every command and its output")
     a = ap.parse_args()
@@ -145,6 +150,12 @@ def main():
         if a.quick and g in QUICK:
             goargs += QUICK[g][0]
             pyargs += QUICK[g][1]
+        for opt, group, flag in (("score_shapes", "score", "shapes"), ("unet_configs", "unet", "unet-configs"),
+                                 ("unet_batches", "unet", "unet-batches"), ("fig2_dims", "fig2", "dims"),
+                                 ("fig2_pairs", "fig2", "pairs")):
+            if getattr(a, opt) and g == group:
+                goargs += ["-" + flag, getattr(a, opt)]
+                pyargs += ["--" + flag, getattr(a, opt)]
         libs = ["gomlx"] + [p for p in libs_all[1:] if p in peers]
         rounds = a.fig2_rounds if g == "fig2" else a.rounds
         for r in range(rounds):

@@ -58,6 +58,11 @@ func TestHostEmpiricalMatchesFloat64LoopAndGraph(t *testing.T) {
 		}
 		h := hostOrSkip(t, ds)
 		emp, _ := NewEmpirical(ds)
+		if h1, err := emp.Host(); err != nil || h1.Dataset() != ds {
+			t.Fatalf("Empirical.Host: %v, dataset %p, want %p", err, h1.Dataset(), ds)
+		} else if h2, _ := emp.Host(); h2 != h1 {
+			t.Fatal("Empirical.Host built a second kernel")
+		}
 		ev, err := NewEvaluator(b, emp)
 		if err != nil {
 			t.Fatal(err)
