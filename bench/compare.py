@@ -122,6 +122,8 @@ def main():
     ap.add_argument("--fig2-rounds", type=int, default=1, help="rounds of the (long) Fig. 2 sweep")
     ap.add_argument("--only", default=",".join(GROUPS), help="groups: " + ",".join(GROUPS))
     ap.add_argument("--quick", action="store_true", help="smaller sizes: a check of the harness")
+    ap.add_argument("--reps", help="timed calls per process, every group (default: per group)")
+    ap.add_argument("--sde-steps", help="SDE steps per timed call (default 10)")
     ap.add_argument("--score-shapes", help="score kernel shapes nxdxb (default: the issue's two)")
     ap.add_argument("--unet-configs", help="U-Net configs (default tiny,small)")
     ap.add_argument("--unet-batches", help="U-Net batches (default 16,64)")
@@ -150,7 +152,7 @@ def main():
         if a.quick and g in QUICK:
             goargs += QUICK[g][0]
             pyargs += QUICK[g][1]
-        for opt, group, flag in (("score_shapes", "score", "shapes"), ("unet_configs", "unet", "unet-configs"),
+        for opt, group, flag in (("reps", g, "reps"), ("sde_steps", "sde", "sde-steps"), ("score_shapes", "score", "shapes"), ("unet_configs", "unet", "unet-configs"),
                                  ("unet_batches", "unet", "unet-batches"), ("fig2_dims", "fig2", "dims"),
                                  ("fig2_pairs", "fig2", "pairs")):
             if getattr(a, opt) and g == group:
