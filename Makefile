@@ -21,7 +21,7 @@ SITE    := out/site
 SMOKE   := out/smoke
 JOBS    ?= 2
 
-.PHONY: all setup run models test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook screenshots clean
+.PHONY: all setup run models test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook screenshots clean bench bench-setup
 all: test
 
 setup:
@@ -82,6 +82,16 @@ notebook: setup
 	echo "notebook: open http://$(NOTEBOOK_IP):$(NOTEBOOK_PORT)/?token=$$token"; \
 	exec jupyter notebook --no-browser --ip=$(NOTEBOOK_IP) --port=$(NOTEBOOK_PORT) --port-retries=0 \
 		--NotebookApp.token=$$token $$allowroot --notebook-dir=$(ROOT)/notebooks
+
+# CPU speed against NumPy + OpenBLAS and PyTorch, interleaved in one run, as ratios (issue 14;
+# bench/README.md). The peers are Debian packages installed by bench-setup, never by make test.
+# BENCH_ARGS: e.g. --only score,sde --rounds 5, or --quick for a check of the harness.
+BENCH_ARGS ?=
+bench:
+	$(PYTHON) bench/compare.py $(BENCH_ARGS)
+
+bench-setup:
+	apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread python3-threadpoolctl gcc
 
 clean:
 	rm -rf out

@@ -3,7 +3,13 @@
 //   - score: the exact empirical score kernel of eq. (2), GFLOP/s at the issue's shapes;
 //   - k: SDE steps per second against the number K of steps fused per graph call;
 //   - fig2: the Fig. 2 cloning sweep (φ(t) for several d, eqs. 54-55);
-//   - fig3: the Fig. 3 entropy curve f^e(t) (eqs. 56-57).
+//   - fig3: the Fig. 3 entropy curve f^e(t) (eqs. 56-57);
+//   - sde: one SDE step (eq. 55) with the mixture score (eq. 54) and the exact score (eq. 2);
+//   - unet: a U-Net training step (eq. 60 + Adam) and evaluation, Tiny and Small;
+//   - classifier: one Adam step of the classifier.
+//
+// bench/compare.py (make bench) runs these modes interleaved with the NumPy and PyTorch peers
+// of bench/peers_cpu.py and prints the ratios.
 //
 // Sizes follow $DIFFREGIMES_SCALE (smoke, quick, paper) unless flags override them. On a GPU,
 // build with `-tags xla` and cgo and point PJRT_PLUGIN_LIBRARY_PATH at a CUDA plugin (see
@@ -61,7 +67,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	what := flag.String("what", "score,k,fig2,fig3", "comma-separated: score, k, fig2, fig3")
+	what := flag.String("what", "score,k,fig2,fig3", "comma-separated: score, k, fig2, fig3, sde, unet, classifier")
 	shapes := flag.String("shapes", scale.Pick(sc, "200x64x256", "2000x768x4096", "2000x768x4096,20000x3072x4096"),
 		"score kernel shapes nxdxb, comma-separated")
 	reps := flag.Int("reps", scale.Pick(sc, 2, 3, 20), "timed repetitions per score shape")
@@ -78,6 +84,18 @@ func run() error {
 	d3 := flag.String("d3", scale.Pick(sc, "16", "32", "16,32,64"), "Fig. 3 dimensions d, comma-separated")
 	np3 := flag.Int("nprime", scale.Pick(sc, 1000, 10000, 250000), "Fig. 3 samples n'")
 	nt3 := flag.Int("nt3", scale.Pick(sc, 5, 20, 20), "Fig. 3 number of times")
+	sdeKinds := flag.String("sde", "mixture,exact", "SDE step scores: mixture, exact")
+	sdeD := flag.Int("sde-d", 256, "SDE step: mixture dimension d")
+	sdeB := flag.Int("sde-b", 2000, "SDE step: mixture batch")
+	sdeN := flag.Int("sde-n", 2000, "SDE step: exact score training points n")
+	sdeED := flag.Int("sde-exact-d", 768, "SDE step: exact score dimension d")
+	sdeEB := flag.Int("sde-exact-b", 1024, "SDE step: exact score batch")
+	sdeSteps := flag.Int("sde-steps", 10, "SDE steps per timed call")
+	flag.BoolVar(&withHost, "host", true, "also time the host kernels (score.HostEmpirical, OpenBLAS) where a BLAS is found")
+	unetCfgs := flag.String("unet-configs", "tiny,small", "U-Net configurations: tiny, small")
+	unetModes := flag.String("unet-modes", "train,eval", "U-Net modes: train, eval")
+	unetBatches := flag.String("unet-batches", "16,64", "U-Net batches")
+	cBatch := flag.Int("classifier-b", 64, "classifier batch")
 	flag.Parse()
 
 	b, err := backend.Default()
@@ -125,6 +143,34 @@ func run() error {
 				}
 			}
 			fmt.Printf("fig3 total_s=%.2f\n", time.Since(t0).Seconds())
+		case "sde":
+			for _, k := range strings.Split(*sdeKinds, ",") {
+				d, bb := *sdeD, *sdeB
+				if k == "exact" {
+					d, bb = *sdeED, *sdeEB
+				}
+				if err := benchSDEStep(b, k, *sdeN, d, bb, *sdeSteps, *reps); err != nil {
+					return err
+				}
+			}
+		case "unet":
+			bl, err := ints(*unetBatches)
+			if err != nil {
+				return err
+			}
+			for _, c := range strings.Split(*unetCfgs, ",") {
+				for _, m := range strings.Split(*unetModes, ",") {
+					for _, bb := range bl {
+						if err := benchUNet(b, c, m, bb, *reps); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		case "classifier":
+			if err := benchClassifier(b, *cBatch, *reps); err != nil {
+				return err
+			}
 		default:
 			return fmt.Errorf("-what: unknown %q", w)
 		}
@@ -156,13 +202,7 @@ func benchScore(b compute.Backend, n, d, batch, chunk, reps int) error {
 		return err
 	}
 	x := tensors.FromFlatDataAndDimensions(randomFlat(r, batch*d), batch, d)
-	t0 := time.Now()
-	if _, err := exec.Exec(x, float32(0.5)); err != nil { // compile + first run
-		return err
-	}
-	first := time.Since(t0)
-	t0 = time.Now()
-	for range reps {
+	med, lo, hi, err := timed(reps, func() error {
 		out, err := exec.Exec(x, float32(0.5))
 		if err != nil {
 			return err
@@ -170,12 +210,14 @@ func benchScore(b compute.Backend, n, d, batch, chunk, reps int) error {
 		if v := out[0].Value().(float32); math.IsNaN(float64(v)) {
 			return fmt.Errorf("score kernel returned NaN")
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	per := time.Since(t0) / time.Duration(reps)
 	flops := 4 * float64(batch) * float64(n) * float64(d)
-	fmt.Printf("score n=%d d=%d b=%d chunk=%d first_ms=%.1f ms=%.2f gflops=%.1f\n",
-		n, d, batch, ds.Chunk(), ms(first), ms(per), flops/per.Seconds()/1e9)
-	return nil
+	report(fmt.Sprintf("score n=%d d=%d b=%d impl=graph chunk=%d gflops=%.1f", n, d, batch, ds.Chunk(), flops/med/1e6), med, lo, hi)
+	return benchScoreHost(ds, x, reps)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -250,6 +292,8 @@ func benchFig2(b compute.Backend, dims []int, pairs, L, K, ntimes int) error {
 			time.Since(t0).Seconds(), res.Times[best], e.P, e.Err, gmm.Mixture{D: d, Mu: 1, Sigma: 1}.Phi(res.Times[best]))
 	}
 	fmt.Printf("fig2 total_s=%.2f\n", time.Since(total).Seconds())
+	tot := float64(time.Since(total).Microseconds()) / 1000
+	report(fmt.Sprintf("fig2 total dims=%s pairs=%d L=%d", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(dims)), ","), "[]"), pairs, L), tot, tot, tot)
 	return nil
 }
 

@@ -18,10 +18,17 @@ import (
 // n=2000,d=768,b=4096 and n=20000,d=3072,b=4096 (the second takes tens of seconds per call
 // on a 2-core CPU: run it with -benchtime 1x).
 func BenchmarkEmpirical(b *testing.B) {
-	for _, c := range []struct{ n, d, batch, chunk int }{
-		{2000, 768, 4096, 512}, {2000, 768, 4096, 2048}, {20000, 3072, 4096, 2048},
+	for _, c := range []struct {
+		n, d, batch, chunk int
+		fused              bool
+	}{
+		{2000, 768, 4096, 512, true}, {2000, 768, 4096, 2048, true}, {2000, 768, 4096, 2048, false},
+		{2000, 768, 1024, 2048, true}, {2000, 768, 1024, 2048, false},
+		{20000, 3072, 4096, 2048, true}, {20000, 3072, 4096, 2048, false},
 	} {
-		b.Run(fmt.Sprintf("n=%d/d=%d/b=%d/chunk=%d", c.n, c.d, c.batch, c.chunk), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/d=%d/b=%d/chunk=%d/fused=%v", c.n, c.d, c.batch, c.chunk, c.fused), func(b *testing.B) {
+			defer func(v bool) { chunkSoftmax = v }(chunkSoftmax)
+			chunkSoftmax = c.fused
 			r := rand.New(rand.NewPCG(1, 2))
 			a := make([]float32, c.n*c.d)
 			for i := range a {

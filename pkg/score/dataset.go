@@ -199,11 +199,18 @@ func (ds *Dataset) SoftmaxMeanArgMax(x, c1, c2 *graph.Node) (mean, idx *graph.No
 	return ds.softmaxMean(x, c1, c2, true)
 }
 
+// chunkSoftmax selects how softmaxMean weighs a chunk: with the backend's fused softmax (true;
+// on the pure-Go backend one float32 pass per row instead of a broadcast Sub, a float64 Exp and a
+// ReduceSum; elsewhere graph.Softmax decomposes it) or with the streamed exponentials of the
+// first version (false). A variable so that BenchmarkEmpirical can time both.
+var chunkSoftmax = true
+
 func (ds *Dataset) softmaxMean(x, c1, c2 *graph.Node, withArg bool) (mean, idx *graph.Node) {
 	ds.checkX(x, "SoftmaxMean")
 	as, a2s := ds.chunkNodes(x.Graph())
 	xc := graph.Mul(x, c1)
 	var m, s, w *graph.Node // running max [b,1], Σ exp(l-m) [b,1], Σ exp(l-m) a [b,d]
+	var best *graph.Node    // running max logit [b,1], for the arg-max
 	offset := 0
 	for i := range as {
 		l := logits(xc, as[i], a2s[i], c2)
@@ -212,10 +219,33 @@ func (ds *Dataset) softmaxMean(x, c1, c2 *graph.Node, withArg bool) (mean, idx *
 			ci := graph.AddScalar(graph.ArgMax(l, 1, dtypes.Int32), offset)
 			offset += as[i].Shape().Dim(0)
 			if idx == nil {
-				idx = ci
+				idx, best = ci, cm
 			} else {
-				idx = graph.Where(graph.GreaterThan(graph.Reshape(cm, -1), graph.Reshape(m, -1)), ci, idx)
+				idx = graph.Where(graph.GreaterThan(graph.Reshape(cm, -1), graph.Reshape(best, -1)), ci, idx)
+				best = graph.Max(best, cm)
 			}
+		}
+		if chunkSoftmax {
+			// p = softmax over the chunk; its mean p·a is the chunk's weighted mean, and the
+			// chunk's log-partition is log Σ exp(l) = cm - log max_μ p_μ (the arg-max term of p is
+			// exp(0)/Σ exp(l - cm)). Chunks then combine by their partitions: the running sum
+			// s = Σ_c exp(lse_c - m) and w = Σ_c exp(lse_c - m) p_c·a_c, with m the running max.
+			p := graph.Softmax(l, 1)
+			pm := graph.MatMul(p, as[i])
+			if len(as) == 1 {
+				return pm, idx
+			}
+			lse := graph.Sub(cm, graph.Log(graph.ReduceAndKeep(p, graph.ReduceMax, 1)))
+			if m == nil {
+				m, s, w = lse, graph.OnesLike(lse), pm
+				continue
+			}
+			nm := graph.Max(m, lse)
+			old, cur := graph.Exp(graph.Sub(m, nm)), graph.Exp(graph.Sub(lse, nm)) // [b,1]
+			s = graph.Add(graph.Mul(s, old), cur)
+			w = graph.Add(graph.Mul(w, old), graph.Mul(pm, cur))
+			m = nm
+			continue
 		}
 		if m == nil {
 			m = cm

@@ -2,6 +2,7 @@ package score
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
@@ -22,6 +23,10 @@ import (
 // the dataset from Store().
 type Empirical struct {
 	Data *Dataset
+
+	hostOnce sync.Once
+	host     *HostEmpirical
+	hostErr  error
 }
 
 // NewEmpirical returns the exact empirical score of the dataset.
@@ -50,6 +55,15 @@ func (e *Empirical) Graph(x, t *graph.Node) *graph.Node {
 
 // Dataset returns the training points.
 func (e *Empirical) Dataset() *Dataset { return e.Data }
+
+// Host returns the host kernel of this score (HostEmpirical, built once), the faster path
+// on the pure-Go CPU backend (bench/README.md: OpenBLAS's sgemm against the backend's
+// matmul), or the error saying why there is none (no BLAS library). Integrators on an
+// accelerator keep using Graph.
+func (e *Empirical) Host() (*HostEmpirical, error) {
+	e.hostOnce.Do(func() { e.host, e.hostErr = NewHostEmpirical(e.Data) })
+	return e.host, e.hostErr
+}
 
 // GraphNearest returns F(x, t) as Graph does and, from the same logits, μ*(t) =
 // argmin_μ |a_μ e^{-t} - x| (int32 [b]): the arg-max of the softmax weights of eq. (2).
