@@ -168,6 +168,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var s settings
 	total := *steps
+	exportMin := 0 // the step from which -export is written
 	if *preset != "" {
 		p, err := ddpm.PresetByName(*preset)
 		if err != nil {
@@ -201,7 +202,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			*out = p.TrainDir(root)
 		}
 		if *export == "" {
-			*export = p.Dir(root)
+			*export, exportMin = p.Dir(root), p.Steps // the reference model: only a finished run
 		}
 	} else {
 		cfg, err := modelConfig(*config)
@@ -300,7 +301,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		if meta.Step >= total {
 			fmt.Fprintf(stderr, "%s is already at step %d >= -steps %d: nothing to train\n", ckpt, meta.Step, total)
-			return exportTo(*export, ckpt, stdout)
+			return exportTo(*export, exportMin, ckpt, stdout)
 		}
 	}
 	b, err := ddpm.Backend()
@@ -346,12 +347,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, final.Provenance())
-	return exportTo(*export, ckpt, stdout)
+	return exportTo(*export, exportMin, ckpt, stdout)
 }
 
-// exportTo writes the EMA-only export of ckpt to the directory dir ("" for none).
-func exportTo(dir, ckpt string, stdout io.Writer) error {
+// exportTo writes the EMA-only export of ckpt to the directory dir ("" for none), when ckpt has
+// at least minStep steps.
+func exportTo(dir string, minStep int, ckpt string, stdout io.Writer) error {
 	if dir == "" {
+		return nil
+	}
+	if meta, err := ddpm.ReadCheckpointMeta(ckpt); err != nil {
+		return err
+	} else if meta.Step < minStep {
+		fmt.Fprintf(stdout, "not exported to %s: step %d of the preset's %d\n", dir, meta.Step, minStep)
 		return nil
 	}
 	if err := ddpm.Export(ckpt, dir); err != nil {
