@@ -334,7 +334,7 @@ func TestPresets(t *testing.T) {
 // TestExport: an export holds only the EMA, loads to bit-identical weights, is about a quarter
 // of the resumable checkpoint, and is refused for resuming.
 func TestExport(t *testing.T) {
-	dir, exp := t.TempDir(), t.TempDir()
+	dir, exp := t.TempDir(), filepath.Join(t.TempDir(), "new", "ref")
 	trainedTiny(t, dir, 2)
 	if err := Export(dir, exp); err != nil {
 		t.Fatal(err)

@@ -2,13 +2,14 @@ package ddpm
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// Export writes to dst a copy of the checkpoint src (a file, or a directory holding
-// CheckpointFile) that keeps only the moving average of the weights and the header: the form
+// Export writes to the directory dst (created if needed) as dst/CheckpointFile a copy of the
+// checkpoint src (a file, or a directory holding CheckpointFile) that keeps only the moving average of the weights and the header: the form
 // in which reference models are committed (a quarter of the size of a resumable checkpoint,
 // which also holds the raw weights and Adam's two moments). LoadModel and LoadReference read it
 // as they read src; a Trainer refuses to resume from it.
@@ -39,5 +40,5 @@ func Export(src, dst string) error {
 		return fmt.Errorf("ddpm: %s has no moving average of the weights to export", src)
 	}
 	meta.Exported = true
-	return writeCheckpoint(checkpointPath(dst), meta, out)
+	return writeCheckpoint(filepath.Join(dst, CheckpointFile), meta, out)
 }
