@@ -32,7 +32,8 @@ run: setup
 	go run ./cmd/publish -scale quick -jobs $(JOBS) -out $(SITE) notebooks
 
 # The route (b) reference models (pkg/ddpm presets, `go run ./cmd/train -h`), trained one after the
-# other into models/<preset>; resumable: re-running continues each from its last checkpoint.
+# other in out/models/<preset> (resumable: re-running continues each from its last checkpoint); each
+# finished run's EMA weights are exported to models/<preset>, the reference model that is committed.
 models:
 	@mkdir -p out/bin
 	go build -o out/bin/train ./cmd/train

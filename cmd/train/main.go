@@ -62,7 +62,8 @@ Without -data the data come from the dataset roots of pkg/datasets ($DIFFREGIMES
 ~/.cache/diffregimes, /usr/share/datasets). The held-out set is -heldout images of the same
 classes from the test split, centred with the training mean.
 
-Presets (` + "`train -preset NAME`" + `, written to $DIFFREGIMES_ROOT/models/NAME by default):
+Presets (` + "`train -preset NAME`" + `: resumable checkpoint in $DIFFREGIMES_ROOT/out/models/NAME, and when
+finished its EMA weights in $DIFFREGIMES_ROOT/models/NAME, the reference model):
 `
 
 // settings are what defines a run (and must match a checkpoint's to resume it).
@@ -104,6 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	L := fs.Int("L", 1000, "number of diffusion steps (1000 = the paper's schedule; fewer = ddpm.ScaledSchedule)")
 	fromCkpt := fs.Bool("from-checkpoint", false, "on resume, take the model, data and training settings from the checkpoint\n"+
 		"instead of failing when the flags differ")
+	export := fs.String("export", "", "when the run reaches -steps, also write its EMA weights alone (ddpm.Export, not resumable) here\n"+
+		"(default for a preset: $DIFFREGIMES_ROOT/models/NAME, the committed reference model)")
 	list := fs.Bool("list", false, "print the preset names, one per line, and exit")
 	quiet := fs.Bool("quiet", false, "no progress bar; print one line per checkpoint and evaluation")
 	fs.Usage = func() {
@@ -165,6 +168,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var s settings
 	total := *steps
+	exportMin := 0 // the step from which -export is written
 	if *preset != "" {
 		p, err := ddpm.PresetByName(*preset)
 		if err != nil {
@@ -190,12 +194,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if total == 0 {
 			total = p.Steps
 		}
+		root := os.Getenv("DIFFREGIMES_ROOT")
+		if root == "" {
+			root = "."
+		}
 		if *out == "" {
-			root := os.Getenv("DIFFREGIMES_ROOT")
-			if root == "" {
-				root = "."
-			}
-			*out = p.Dir(root)
+			*out = p.TrainDir(root)
+		}
+		if *export == "" {
+			*export, exportMin = p.Dir(root), p.Steps // the reference model: only a finished run
 		}
 	} else {
 		cfg, err := modelConfig(*config)
@@ -298,8 +305,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				"-from-checkpoint to take its settings, or another -out", ckpt, strings.Join(diffs, "\n  "))
 		}
 		if meta.Step >= total {
-			fmt.Fprintf(stderr, "%s is already at step %d >= -steps %d: nothing to do\n", ckpt, meta.Step, total)
-			return nil
+			fmt.Fprintf(stderr, "%s is already at step %d >= -steps %d: nothing to train\n", ckpt, meta.Step, total)
+			return exportTo(*export, exportMin, ckpt, stdout)
 		}
 	}
 	b, err := backend.Default()
@@ -345,6 +352,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(stdout, final.Provenance())
+	return exportTo(*export, exportMin, ckpt, stdout)
+}
+
+// exportTo writes the EMA-only export of ckpt to the directory dir ("" for none), when ckpt has
+// at least minStep steps.
+func exportTo(dir string, minStep int, ckpt string, stdout io.Writer) error {
+	if dir == "" {
+		return nil
+	}
+	if meta, err := ddpm.ReadCheckpointMeta(ckpt); err != nil {
+		return err
+	} else if meta.Step < minStep {
+		fmt.Fprintf(stdout, "not exported to %s: step %d of the preset's %d\n", dir, meta.Step, minStep)
+		return nil
+	}
+	if err := ddpm.Export(ckpt, dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "exported the EMA weights to %s\n", filepath.Join(dir, ddpm.CheckpointFile))
 	return nil
 }
 

@@ -76,6 +76,14 @@ func TestTrainFromCacheFileAndResume(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, checkpoint.LockFile)); !os.IsNotExist(err) {
 		t.Errorf("lock file left after the run: %v", err)
 	}
+	// Nothing left to train: -export still writes the EMA-only reference model.
+	exp := filepath.Join(t.TempDir(), "ref")
+	if err := runArgs(append(args, "-steps", "3", "-export", exp)...); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := ddpm.ReadCheckpointMeta(exp); err != nil || !m.Exported || m.Step != 3 {
+		t.Errorf("export: %+v, %v", m.Exported, err)
+	}
 }
 
 // TestResumeWithOtherFlags: a resume whose flags differ is refused with every difference

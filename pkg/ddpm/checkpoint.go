@@ -39,6 +39,8 @@ type Meta struct {
 	// Started is when the first step ran; Saved when this checkpoint was written (UTC).
 	Started time.Time `json:"started"`
 	Saved   time.Time `json:"saved"`
+	// Exported marks a checkpoint written by Export: EMA weights only, not resumable.
+	Exported bool `json:"exported,omitempty"`
 }
 
 // LastEval returns the last evaluation, ok false when there is none.

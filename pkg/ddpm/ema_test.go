@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -329,5 +330,36 @@ func TestPresets(t *testing.T) {
 	ps[0].Data.Classes[0] = "changed"
 	if Presets()[0].Data.Classes[0] == "changed" {
 		t.Error("Presets shares its slices")
+	}
+}
+
+// TestExport: an export holds only the EMA, loads to bit-identical weights, is about a quarter
+// of the resumable checkpoint, and is refused for resuming.
+func TestExport(t *testing.T) {
+	dir, exp := t.TempDir(), filepath.Join(t.TempDir(), "new", "ref")
+	trainedTiny(t, dir, 2)
+	if err := Export(dir, exp); err != nil {
+		t.Fatal(err)
+	}
+	_, a, _, err := LoadModel(dir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b, _, err := LoadModel(exp, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareStores(t, a, b)
+	sa, _ := os.Stat(filepath.Join(dir, CheckpointFile))
+	sb, _ := os.Stat(filepath.Join(exp, CheckpointFile))
+	if r := float64(sb.Size()) / float64(sa.Size()); r > 0.3 {
+		t.Errorf("export is %.2f of the checkpoint's size, want about 1/4", r)
+	}
+	if _, err := NewTrainer(backend.MustDefault(), tinyConfig(), tinyTrain(), ou.PaperSchedule(), tinyData(10), exp); err == nil ||
+		!strings.Contains(err.Error(), "cannot resume") {
+		t.Errorf("resume from an export: %v", err)
+	}
+	if err := Export(exp, t.TempDir()); err == nil {
+		t.Error("exporting an export succeeded")
 	}
 }

@@ -37,9 +37,14 @@ type Preset struct {
 // ModelsDir is the folder of the reference checkpoints under the project root: <root>/models.
 const ModelsDir = "models"
 
-// Dir is where the preset's checkpoint lives under the project root: <root>/models/<name>
-// (cmd/train -preset writes there by default).
+// Dir is where the preset's reference model lives under the project root: <root>/models/<name>,
+// an Export of the finished training run (cmd/train -preset writes it there when the run
+// reaches the preset's steps).
 func (p Preset) Dir(root string) string { return filepath.Join(root, ModelsDir, p.Name) }
+
+// TrainDir is where cmd/train -preset keeps the resumable training checkpoint:
+// <root>/out/models/<name> (not committed).
+func (p Preset) TrainDir(root string) string { return filepath.Join(root, "out", ModelsDir, p.Name) }
 
 // LoadData loads the preset's training set and held-out set (see LoadTrainingSet).
 func (p Preset) LoadData() (train, held *Data, err error) { return LoadTrainingSet(p.Data, p.HeldOut) }

@@ -180,6 +180,9 @@ func NewTrainer(b compute.Backend, cfg unet.Config, tc TrainConfig, sched *ou.Sc
 		if err != nil {
 			return nil, err
 		}
+		if meta.Exported {
+			return nil, fmt.Errorf("ddpm: %s is an exported model (EMA weights only, no optimiser state): training cannot resume from it", path)
+		}
 		if !sameArchitecture(meta.Model, cfg) {
 			return nil, fmt.Errorf("ddpm: checkpoint %s holds a %s, not the requested %s: use another directory or the same configuration",
 				path, meta.Model, cfg)
