@@ -117,21 +117,22 @@ func TestProjectionsSeparate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// x, x + 1.7 m₂, x + orthogonal vector (1, 1, −1, −1, 0, ...)
+	// x, x + 1.7 m₂, x + a vector orthogonal to both, x + 1.3 m₁
 	x := []float32{0.3, -0.2, 0.5, 0.1, -0.4, 0.2, 0.0, 0.6}
-	pts := append([]float32(nil), x...)
-	for j := range d {
-		pts = append(pts, x[j]+1.7*m2[j])
-	}
 	o := []float32{1, 1, -1, -1, 0, 0, 0, 0}
-	for j := range d {
-		pts = append(pts, x[j]+o[j])
+	var pts []float32
+	for _, sh := range []struct {
+		c float32
+		v []float32
+	}{{0, o}, {1.7, m2}, {1, o}, {1.3, m1}} {
+		for j := range d {
+			pts = append(pts, x[j]+sh.c*sh.v[j])
+		}
 	}
 	for _, dir := range []struct {
 		name string
 		m    []float32
-		mu   float64
-	}{{"coarse", m1, 1}, {"fine", m2, 0.6}} {
+	}{{"coarse", m1}, {"fine", m2}} {
 		n := norm(dir.m)
 		proj := func(v []float32) float64 {
 			var s float64
@@ -145,21 +146,12 @@ func TestProjectionsSeparate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := proj(x)
 			e, g := math.Exp(-tt), ou.Gamma(tt, 1)
-			want := -q/g + n*e/g*math.Tanh(n*e*q/g)
-			if dir.name == "fine" { // x + 1.7 m₂ moves q₂: compare only x and the orthogonal shift
-				q2 := proj(pts[d : 2*d])
-				want2 := -q2/g + n*e/g*math.Tanh(n*e*q2/g)
-				if got := proj(f[d : 2*d]); math.Abs(got-want2) > 1e-4 {
-					t.Errorf("fine, t = %g: projected score %.6f, two-cluster %.6f", tt, got, want2)
-				}
-			} else if got := proj(f[d : 2*d]); math.Abs(got-want) > 1e-4 {
-				t.Errorf("coarse, t = %g: moving along m₂ changed the projected score: %.6f vs %.6f", tt, got, want)
-			}
-			for _, p := range []int{0, 2} {
-				if got := proj(f[p*d : (p+1)*d]); math.Abs(got-want) > 1e-4 {
-					t.Errorf("%s, t = %g, point %d: projected score %.6f, two-cluster %.6f", dir.name, tt, p, got, want)
+			for p := range 4 {
+				q := proj(pts[p*d : (p+1)*d])
+				want := -q/g + n*e/g*math.Tanh(n*e*q/g)
+				if got := proj(f[p*d : (p+1)*d]); math.Abs(got-want) > 1e-4*(1+math.Abs(want)) {
+					t.Errorf("%s, t = %g, point %d: projected score %.6f, two-cluster score of its q %.6f", dir.name, tt, p, got, want)
 				}
 			}
 		}
