@@ -19,7 +19,7 @@ import (
 // beside them, with t_C of eq. (10).
 func TestCollapseSDEMatchesCloning(t *testing.T) {
 	if testing.Short() {
-		t.Skip("three empirical-score runs of 600 trajectories: ~1 min on 2 cores")
+		t.Skip("three empirical-score runs of 600 trajectories: ~2.5 min on the shared 2-core machine")
 	}
 	const d, n, reps = 8, 100, 6
 	mix := gmm.Mixture{D: d, Mu: 1, Sigma: 1}
