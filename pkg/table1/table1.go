@@ -164,36 +164,37 @@ func (r *Result) PCImage() []float32 {
 	return out
 }
 
-// Format renders measured rows beside the paper's values as a plain-text table, then
+// Format renders measured rows beside the paper's values as a Markdown table (nbplot.MarkdownTable shows it as HTML), then
 // lists the missing datasets with the paths looked in and how to provide them.
 func Format(results []*Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-30s %7s %6s %9s %6s | %7s %6s %9s %6s | %7s %7s\n", "dataset", "n", "d", "Λ", "t_S", "paper n", "d", "Λ", "t_S", "t_L", "t_Leff")
+	b.WriteString("| dataset | n | d | Λ | t_S | paper n | paper d | paper Λ | paper t_S | t_L | t_Leff |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	var missing []*Result
 	for _, r := range results {
-		paper := fmt.Sprintf("%7d %6d %9.2f %6.2f", r.Row.N, r.Row.D, r.Row.Lambda, r.Row.TS)
+		paper := fmt.Sprintf("%d | %d | %.2f | %.2f", r.Row.N, r.Row.D, r.Row.Lambda, r.Row.TS)
 		if r.Row.Lambda == 0 {
-			paper = fmt.Sprintf("%7s %6s %9s %6s", "-", "-", "-", "-")
+			paper = "- | - | - | -"
 		}
 		switch {
 		case !r.Available:
 			missing = append(missing, r)
-			fmt.Fprintf(&b, "%-30s %7s %6s %9s %6s | %s |\n", r.Row.Label, "absent", "", "", "", paper)
+			fmt.Fprintf(&b, "| %s | absent | | | | %s | | |\n", r.Row.Label, paper)
 		case r.Err != nil:
-			fmt.Fprintf(&b, "%-30s error: %v | %s\n", r.Row.Label, r.Err, paper)
+			fmt.Fprintf(&b, "| %s | error: %s | | | | %s | | |\n", r.Row.Label, strings.ReplaceAll(r.Err.Error(), "|", "/"), paper)
 		default:
 			s := r.Spectrum
 			eff := "-"
 			if s.TLandauEff > 0 {
 				eff = fmt.Sprintf("%.3f", s.TLandauEff)
 			}
-			fmt.Fprintf(&b, "%-30s %7d %6d %9.2f %6.2f | %s | %7.3f %7s\n", r.Row.Label, r.N, r.D, s.Lambda, s.TS, paper, s.TLandau, eff)
+			fmt.Fprintf(&b, "| %s | %d | %d | %.2f | %.2f | %s | %.3f | %s |\n", r.Row.Label, r.N, r.D, s.Lambda, s.TS, paper, s.TLandau, eff)
 		}
 	}
 	b.WriteString("\nΛ: top covariance eigenvalue of the first channel (pixels in [0,1], channel-centred); t_S = 1/2 log Λ (eq. 4);\n")
 	b.WriteString("t_L = 1/2 log(1+Λ): zero crossing of M(t), eq. (16) with 1/Δ_t; t_Leff: same with the effective measure of eq. (14).\n")
 	for _, r := range missing {
-		fmt.Fprintf(&b, "\nmissing %s: looked in %s\n  to provide it: %s (root: $%s or one of the paths above)\n", r.Row.Label, strings.Join(r.Looked, ", "), r.Row.HowTo(), datasets.EnvData)
+		fmt.Fprintf(&b, "\nmissing %s: looked in %s; to provide it: %s (root: $%s or one of the paths above)\n", r.Row.Label, strings.Join(r.Looked, ", "), r.Row.HowTo(), datasets.EnvData)
 	}
 	return b.String()
 }

@@ -73,7 +73,7 @@ func TestMeasureTable1(t *testing.T) {
 	}
 	out := Format(results)
 	cifar := results[2]
-	for _, want := range []string{fmt.Sprintf("%9.2f", lam), "7.66", "missing CIFAR: looked in " + filepath.Join(root, "cifar-10-batches-bin"), "cifar-10-binary.tar.gz"} {
+	for _, want := range []string{fmt.Sprintf("| %.2f |", lam), "7.66", "missing CIFAR: looked in " + filepath.Join(root, "cifar-10-batches-bin"), "cifar-10-binary.tar.gz"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("table lacks %q:\n%s", want, out)
 		}
