@@ -83,24 +83,8 @@ var presets = []Preset{
 			EMARate: 0.999, EvalEvery: 250},
 		Steps: 6000, HeldOutBound: 0.08,
 	},
-	{
-		Name:    "fmnist-mem-n64",
-		Purpose: "memorising: 64 trouser/bag images, many epochs of a wider net",
-		Model:   unet.Tiny(32, 1).WithBase(16).WithSeed(1),
-		Data:    fmnistPair(64), HeldOut: 256, L: 100,
-		Train: TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, CheckpointEvery: 100, WarmupSteps: 100, ClipNorm: 1,
-			EMARate: 0.995, EvalEvery: 250},
-		Steps: 2500, HeldOutBound: 0.15,
-	},
-	{
-		Name:    "fmnist-mem-n200",
-		Purpose: "memorising: 200 trouser/bag images, many epochs of a wider net",
-		Model:   unet.Tiny(32, 1).WithBase(16).WithSeed(1),
-		Data:    fmnistPair(200), HeldOut: 256, L: 100,
-		Train: TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, CheckpointEvery: 100, WarmupSteps: 100, ClipNorm: 1,
-			EMARate: 0.995, EvalEvery: 250},
-		Steps: 2500, HeldOutBound: 0.15,
-	},
+	memorising(64),
+	memorising(200),
 }
 
 // Presets returns the reference presets, in order (copies: changing them changes nothing).
@@ -132,4 +116,18 @@ func PresetByName(name string) (Preset, error) {
 		}
 	}
 	return Preset{}, fmt.Errorf("ddpm: no preset %q; the presets are %s", name, strings.Join(PresetNames(), ", "))
+}
+
+// memorising is the memorising preset at n training images: a wider Tiny net trained for many
+// epochs of a small trouser/bag set.
+func memorising(n int) Preset {
+	return Preset{
+		Name:    fmt.Sprintf("fmnist-mem-n%d", n),
+		Purpose: fmt.Sprintf("memorising: %d trouser/bag images, many epochs of a wider net", n),
+		Model:   unet.Tiny(32, 1).WithBase(16).WithSeed(1),
+		Data:    fmnistPair(n), HeldOut: 256, L: 100,
+		Train: TrainConfig{Batch: 32, LearningRate: 1e-3, Seed: 1, CheckpointEvery: 100, WarmupSteps: 100, ClipNorm: 1,
+			EMARate: 0.995, EvalEvery: 250},
+		Steps: 2500, HeldOutBound: 0.15,
+	}
 }

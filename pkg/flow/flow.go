@@ -12,6 +12,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/score"
+	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
 // Method selects the discretisation of the probability-flow ODE.
@@ -53,22 +54,15 @@ type Config struct {
 }
 
 func (cfg Config) withDefaults() Config {
-	if cfg.T == 0 {
-		cfg.T = 10
-	}
-	if cfg.L == 0 {
-		cfg.L = 1000
-	}
+	cfg.T, cfg.L = sde.GridDefaults(cfg.T, cfg.L)
 	return cfg
 }
 
 func (cfg Config) validate() error {
-	switch {
-	case !(cfg.T > 0) || math.IsInf(cfg.T, 0):
-		return fmt.Errorf("flow: horizon T must be > 0 and finite, got %g", cfg.T)
-	case cfg.L < 1:
-		return fmt.Errorf("flow: number of steps L must be >= 1, got %d", cfg.L)
-	case cfg.Method != Euler && cfg.Method != Heun:
+	if err := sde.CheckGrid("flow", cfg.T, cfg.L); err != nil {
+		return err
+	}
+	if cfg.Method != Euler && cfg.Method != Heun {
 		return fmt.Errorf("flow: unknown method %d", int(cfg.Method))
 	}
 	return nil

@@ -83,22 +83,41 @@ type Observer struct {
 
 // withDefaults fills the zero fields with the paper's values (SI D.1: T = 10, L = 1000).
 func (cfg Config) withDefaults() Config {
-	if cfg.T == 0 {
-		cfg.T = 10
-	}
-	if cfg.L == 0 {
-		cfg.L = 1000
-	}
+	cfg.T, cfg.L = GridDefaults(cfg.T, cfg.L)
 	return cfg
+}
+
+// GridDefaults returns the time grid (T, L) of a backward integration with zero values
+// replaced by the paper's (SI D.1: T = 10, L = 1000). It is shared by every integrator of
+// the backward process (this package's SDE, pkg/flow's probability-flow ODE).
+func GridDefaults(T float64, L int) (float64, int) {
+	if T == 0 {
+		T = 10
+	}
+	if L == 0 {
+		L = 1000
+	}
+	return T, L
+}
+
+// CheckGrid reports an invalid time grid: T must be finite and > 0, L >= 1. pkg names the
+// caller in the error.
+func CheckGrid(pkg string, T float64, L int) error {
+	switch {
+	case !(T > 0) || math.IsInf(T, 0):
+		return fmt.Errorf("%s: horizon T must be > 0 and finite, got %g", pkg, T)
+	case L < 1:
+		return fmt.Errorf("%s: number of steps L must be >= 1, got %d", pkg, L)
+	}
+	return nil
 }
 
 // validate reports the first invalid field of a configuration with defaults filled in.
 func (cfg Config) validate() error {
+	if err := CheckGrid("sde", cfg.T, cfg.L); err != nil {
+		return err
+	}
 	switch {
-	case !(cfg.T > 0) || math.IsInf(cfg.T, 0):
-		return fmt.Errorf("sde: horizon T must be > 0 and finite, got %g", cfg.T)
-	case cfg.L < 1:
-		return fmt.Errorf("sde: number of steps L must be >= 1, got %d", cfg.L)
 	case cfg.K < 0:
 		return fmt.Errorf("sde: fused steps K must be >= 0 (0: automatic), got %d", cfg.K)
 	case cfg.Method != EulerMaruyama && cfg.Method != Exponential:
