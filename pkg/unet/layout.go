@@ -274,13 +274,13 @@ func attend(q, k, v *Node, scale float64) *Node {
 		// right (the pure-Go backend's fast "non-transposed" matmul): with c = 8-32 channels a
 		// product contracting the last axes of both runs one horizontal sum per output, which
 		// was 60% of a training step. Transposing the [b, n, c] operands is cheap.
-		kt := TransposeAllAxes(k, 0, 2, 1)                                                      // [b, c, m]
+		kt := TransposeAllAxes(k, 0, 2, 1)                                                     // [b, c, m]
 		p := Softmax(MulScalar(DotGeneral(q, []int{2}, batch, kt, []int{1}, batch), scale), 2) // [b, n, m]
-		o := DotGeneral(p, []int{2}, batch, v, []int{1}, batch)                               // [b, n, c]
+		o := DotGeneral(p, []int{2}, batch, v, []int{1}, batch)                                // [b, n, c]
 		return o, func(do *Node) []*Node {
 			// ∂v = pᵀ·do, computed as (doᵀ·p)ᵀ: only [b, n, c] tensors are transposed.
 			dvt := DotGeneral(TransposeAllAxes(do, 0, 2, 1), []int{2}, batch, p, []int{1}, batch) // [b, c, m]
-			dp := DotGeneral(do, []int{2}, batch, TransposeAllAxes(v, 0, 2, 1), []int{1}, batch) // [b, n, m]
+			dp := DotGeneral(do, []int{2}, batch, TransposeAllAxes(v, 0, 2, 1), []int{1}, batch)  // [b, n, m]
 			rows := Reshape(vjp.SumRows(Reshape(Mul(dp, p), bsz*n, n)), bsz, n, 1)
 			ds := MulScalar(Mul(p, Sub(dp, rows)), scale)
 			dq := DotGeneral(ds, []int{2}, batch, k, []int{1}, batch)                             // [b, n, c]
