@@ -100,10 +100,20 @@ func (tr *Tracker) ClassFunc() func(x []float32, b, d int) ([]int, error) {
 // Observer returns the per-step observer μ*(t_k) for an integrator running s, whose store
 // must hold the dataset (Track attaches it). When s is the exact empirical score of this
 // dataset (score.WithNearest), μ* comes from the score's own logits: no extra matmul.
+// With its host kernel (score.HostScorer) too, the host integrator keeps tracking on the host.
 func (tr *Tracker) Observer(s score.Score) *sde.Observer {
 	obs := &sde.Observer{Name: "nearest", Fn: tr.graph}
 	if wn, ok := s.(score.WithNearest); ok && wn.Dataset() == tr.ds {
 		obs.Fused = wn.GraphNearest
+		if hs, ok := s.(score.HostScorer); ok {
+			if h, err := hs.Host(); err == nil {
+				obs.HostFused = func(x []float32, t float64) ([]float32, []int32, error) {
+					idx := make([]int32, len(x)/h.Dim())
+					f, err := h.Score(x, t, idx)
+					return f, idx, err
+				}
+			}
+		}
 	}
 	return obs
 }

@@ -218,7 +218,7 @@ func TestFusedTrackingMatchesSeparate(t *testing.T) {
 		t.Fatal("Observer must fuse exactly for the empirical score of the same dataset")
 	}
 	run := func(s score.Score) *Tracks {
-		in, err := sde.New(bk, s, sde.Config{T: 3, L: 60, K: 20, Seed: 8})
+		in, err := sde.New(bk, s, sde.Config{T: 3, L: 60, K: 20, Seed: 8, Kernel: sde.KernelGraph}) // the graph fusion under test
 		if err != nil {
 			t.Fatal(err)
 		}

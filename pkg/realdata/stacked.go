@@ -9,6 +9,7 @@ import (
 
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/nearest"
+	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
@@ -70,6 +71,16 @@ func runStacked(e *Experiment, in *sde.Integrator, trunk, pairs int, steps []int
 			idx, _ := e.Points.ArgMax(xt, decay, graph.MulScalar(graph.Mul(decay, decay), -0.5))
 			return idx
 		}}
+		// On the host kernel (route a on the pure-Go backend) the same from its own logits.
+		if hs, ok := in.Score().(score.HostScorer); ok && in.Host() {
+			if h, err := hs.Host(); err == nil && h.Dataset() == e.Points {
+				obs.HostFused = func(x []float32, t float64) ([]float32, []int32, error) {
+					idx := make([]int32, len(x)/d)
+					f, err := h.Score(x, t, idx)
+					return f, idx[:trunk], err
+				}
+			}
+		}
 	}
 	res := &stacked{trunk: trunk, pairs: pairs, steps: steps}
 	x, err := in.Start(trunk)

@@ -13,11 +13,12 @@ import (
 // TestStackedTrunkIsTrack: with host noise the first rows of every draw do not depend on the
 // batch size, so the trunk rows of a stacked run (which grows the batch with copies) must be
 // bit for bit the trajectories of nearest.Tracker.Track from the same seed, with the same
-// μ*(t_k) history and t̂_C.
+// μ*(t_k) history and t̂_C. This holds on the step graph; the host kernel (OpenBLAS) rounds a
+// row differently when the batch around it changes, so the test pins the graph.
 func TestStackedTrunkIsTrack(t *testing.T) {
 	ds, _ := clusters(32, 4, 1, 0.6, 2)
 	e := mustExperiment(t, ds)
-	cfg := sde.Config{T: 3, L: 30, K: 4, Seed: 5, Noise: sde.NoiseHost}
+	cfg := sde.Config{T: 3, L: 30, K: 4, Seed: 5, Noise: sde.NoiseHost, Kernel: sde.KernelGraph}
 	in, err := e.Integrator(cfg)
 	if err != nil {
 		t.Fatal(err)

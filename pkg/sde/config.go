@@ -80,6 +80,11 @@ type Observer struct {
 	// Fused, when set, replaces both the score's graph and Fn: it returns F(x, t) and the
 	// observation from one graph (e.g. score.WithNearest, which shares the logits).
 	Fused func(x, t *graph.Node) (f, obs *graph.Node)
+	// HostFused, when set, lets an integrator running on the host kernel (Kernel) keep the
+	// observed steps on the host too: it returns F(x, t) and the observation (int32, e.g. one
+	// per row of x, row-major [b, d]) from one host computation (e.g. HostEmpirical.Score with
+	// its nearest output). Without it, observed runs use the step graph.
+	HostFused func(x []float32, t float64) (f []float32, obs []int32, err error)
 }
 
 // withDefaults fills the zero fields with the paper's values (SI D.1: T = 10, L = 1000).

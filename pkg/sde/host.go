@@ -60,23 +60,40 @@ func hostKernel(cfg Config, s score.Score, goBackend, hostNoise bool) (*score.Ho
 	return h, nil
 }
 
-// runHost is Run on the host kernel: each step computes F(x, t_k) with the host kernel and
-// applies the same Step as the graph, A x + B F + ξ, with ξ the same draw of the host noise
-// stream as the step graph's (draw indices are per step, whatever the steps per call), so
-// the host and graph paths give the same trajectories up to float32 rounding. With
-// Config.FinalDenoise and to = L the last step is the denoiser, its draw reserved and unused.
-func (in *Integrator) runHost(x *tensors.Tensor, from, to int) (*tensors.Tensor, error) {
+// runHost is RunObserved on the host kernel: each step computes F(x, t_k) with the host
+// kernel (or the observer's HostFused, which also returns the observation at t_k) and applies
+// the same Step as the graph, A x + B F + ξ, with ξ the same draw of the host noise stream as
+// the step graph's (draw indices are per step, whatever the steps per call), so the host and
+// graph paths give the same trajectories up to float32 rounding. The host kernel's rounding of
+// a row depends on the batch around it (OpenBLAS's blocking), so unlike the graph path the
+// first rows of a larger batch are not bit for bit those of a smaller one. With Config.FinalDenoise and
+// to = L the last step is the denoiser, its draw reserved and unused. Observations come as
+// one int32 tensor [1, m] per step, m the observation's length.
+func (in *Integrator) runHost(x *tensors.Tensor, from, to int, obs *Observer) (*tensors.Tensor, []*tensors.Tensor, error) {
 	b, d := x.Shape().Dim(0), in.Dim()
 	xs, err := tensors.CopyFlatData[float32](x)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	step := in.cfg.Method.Step(in.eta)
+	var observed []*tensors.Tensor
 	for k := from; k < to; k++ {
 		first := in.reserve(1)
-		f, err := in.hostScore.Score(xs, in.Time(k), nil)
+		t := in.Time(k)
+		var f []float32
+		if obs != nil {
+			var o []int32
+			if f, o, err = obs.HostFused(xs, t); err == nil {
+				observed = append(observed, tensors.FromFlatDataAndDimensions(o, 1, len(o)))
+			}
+		} else {
+			f, err = in.hostScore.Score(xs, t, nil)
+		}
+		if err == nil && len(f) != len(xs) {
+			err = fmt.Errorf("host score returned %d values for %d", len(f), len(xs))
+		}
 		if err != nil {
-			return nil, fmt.Errorf("sde: step %d (t = %g): %w", k, in.Time(k), err)
+			return nil, nil, fmt.Errorf("sde: step %d (t = %g): %w", k, t, err)
 		}
 		if in.cfg.FinalDenoise && k == in.cfg.L-1 {
 			xs = DenoiseStep(in.eta).Host(xs, f)
@@ -87,9 +104,9 @@ func (in *Integrator) runHost(x *tensors.Tensor, from, to int) (*tensors.Tensor,
 			xs[i] = float32(step.A*float64(xs[i])+step.B*float64(f[i])) + xi[i]
 		}
 	}
-	return tensors.FromFlatDataAndDimensions(xs, b, d), nil
+	return tensors.FromFlatDataAndDimensions(xs, b, d), observed, nil
 }
 
-// Host reports whether the integrator runs its unobserved steps on the host kernel (see
-// Kernel); observed runs (RunObserved with an observer) always use the step graph.
+// Host reports whether the integrator runs on the host kernel (see Kernel): every unobserved
+// run, and observed runs whose observer has HostFused; other observed runs use the step graph.
 func (in *Integrator) Host() bool { return in.hostScore != nil }

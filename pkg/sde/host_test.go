@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/core/tensors"
+
 	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/score"
 )
@@ -103,4 +105,57 @@ func TestHostKernelChoice(t *testing.T) {
 			t.Errorf("Kernel auto with the empirical score on the pure-Go backend does not use the host kernel")
 		}
 	}
+}
+
+// An observer with HostFused keeps an observed run on the host: the nearest indices μ*(t_k)
+// of the host kernel equal those of the step graph (GraphNearest) at every step.
+func TestHostKernelObserved(t *testing.T) {
+	emp := empirical(t, 150, 12)
+	h, err := emp.Host()
+	if err != nil {
+		t.Skipf("no host kernel: %v", err)
+	}
+	b := backend.MustDefault()
+	obs := &Observer{Name: "nearest", Fused: emp.GraphNearest,
+		HostFused: func(x []float32, t float64) ([]float32, []int32, error) {
+			idx := make([]int32, len(x)/h.Dim())
+			f, err := h.Score(x, t, idx)
+			return f, idx, err
+		}}
+	var idx [2][]int32
+	for i, k := range []Kernel{KernelHost, KernelGraph} {
+		in, err := New(b, emp, Config{T: 4, L: 60, K: 8, Seed: 9, Kernel: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := in.Start(40)
+		_, o, err := in.RunObserved(x, 0, 60, obs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range o {
+			idx[i] = append(idx[i], flatInt(t, v)...)
+		}
+	}
+	if len(idx[0]) != 60*40 || len(idx[1]) != 60*40 {
+		t.Fatalf("observations: %d host, %d graph, want %d", len(idx[0]), len(idx[1]), 60*40)
+	}
+	var diff int
+	for i := range idx[0] {
+		if idx[0][i] != idx[1][i] {
+			diff++
+		}
+	}
+	if diff > 0 {
+		t.Errorf("μ*(t_k) differs between host and graph at %d of %d (step, row)", diff, len(idx[0]))
+	}
+}
+
+func flatInt(t *testing.T, x *tensors.Tensor) []int32 {
+	t.Helper()
+	v, err := tensors.CopyFlatData[int32](x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

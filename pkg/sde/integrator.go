@@ -167,9 +167,8 @@ func (in *Integrator) RunObserved(x *tensors.Tensor, from, to int, obs *Observer
 	if obs != nil && obs.Fn == nil && obs.Fused == nil {
 		return nil, nil, fmt.Errorf("sde: observer %q has neither Fn nor Fused", obs.Name)
 	}
-	if in.hostScore != nil && obs == nil {
-		x, err := in.runHost(x, from, to)
-		return x, nil, err
+	if in.hostScore != nil && (obs == nil || obs.HostFused != nil) {
+		return in.runHost(x, from, to, obs)
 	}
 	var observed []*tensors.Tensor
 	b, d := x.Shape().Dim(0), in.Dim()
