@@ -43,9 +43,9 @@ func ExamplePresets() {
 	_, err := ddpm.PresetByName("fmnist-n5")
 	fmt.Println(err)
 	// Output:
-	// fmnist-gen-n1000: 78961 parameters, fashion-mnist classes 1,8 n=1000 seed=1 32x32x1, EMA 0.999, 6000 steps
-	// fmnist-mem-n64: 311137 parameters, fashion-mnist classes 1,8 n=64 seed=1 32x32x1, EMA 0.995, 2500 steps
-	// fmnist-mem-n200: 311137 parameters, fashion-mnist classes 1,8 n=200 seed=1 32x32x1, EMA 0.995, 2500 steps
+	// fmnist-gen-n1000: 78961 parameters, fashion-mnist classes 1,8 n=1000 seed=1 32x32x1, EMA 0.999, 4000 steps
+	// fmnist-mem-n64: 78961 parameters, fashion-mnist classes 1,8 n=64 seed=1 32x32x1, EMA 0.995, 4000 steps
+	// fmnist-mem-n200: 78961 parameters, fashion-mnist classes 1,8 n=200 seed=1 32x32x1, EMA 0.995, 4000 steps
 	// ddpm: no preset "fmnist-n5"; the presets are fmnist-gen-n1000, fmnist-mem-n64, fmnist-mem-n200
 }
 
