@@ -10,6 +10,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/gmm"
 	"github.com/diffregimes/diffregimes/pkg/score"
+	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
 // nearest returns the index of the training point nearest to y and the distance.
@@ -209,5 +210,49 @@ func TestSeeded(t *testing.T) {
 		if a[i] == c[i] {
 			t.Fatalf("seeds 1 and 2 share the value %v at %d", a[i], i)
 		}
+	}
+}
+
+// The exact empirical score's host kernel (Kernel auto on the pure-Go backend) and its graph
+// give the same ODE trajectories to float32 rounding, with both methods and the final denoiser.
+func TestHostKernelMatchesGraph(t *testing.T) {
+	const n, d, b = 40, 6, 50
+	a := make([]float32, n*d)
+	r := gmm.NewRand(9)
+	for i := range a {
+		a[i] = float32(r.NormFloat64())
+	}
+	ds, _ := score.NewDataset(a, n, d, 0)
+	s, _ := score.NewEmpirical(ds)
+	if _, err := s.Host(); err != nil {
+		t.Skipf("no host kernel: %v", err)
+	}
+	for _, m := range []Method{Euler, Heun} {
+		var out [2][]float32
+		for i, k := range []sde.Kernel{sde.KernelHost, sde.KernelGraph} {
+			in, err := New(backend.MustDefault(), s, Config{T: 4, L: 60, Method: m, Seed: 3, FinalDenoise: true, Kernel: k})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.Host() != (k == sde.KernelHost) {
+				t.Fatalf("Kernel %s: Host() = %v", k, in.Host())
+			}
+			if out[i], err = in.Sample(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var worst, scale float64
+		for i := range out[0] {
+			worst = max(worst, math.Abs(float64(out[0][i]-out[1][i])))
+			scale = max(scale, math.Abs(float64(out[1][i])))
+		}
+		t.Logf("%v: max |host - graph| = %.2g (scale %.2g)", m, worst, scale)
+		if worst > 1e-4*scale {
+			t.Errorf("%v: host and graph ODE samples differ by %.3g (scale %.3g)", m, worst, scale)
+		}
+	}
+	mix, _ := score.NewMixture([]float32{1, 1}, 1)
+	if _, err := New(backend.MustDefault(), mix, Config{Kernel: sde.KernelHost}); err == nil || !strings.Contains(err.Error(), "no host kernel") {
+		t.Errorf("Kernel host with a mixture score: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
+	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/score"
 	"github.com/diffregimes/diffregimes/pkg/sde"
@@ -51,6 +52,9 @@ type Config struct {
 	// the ODE's solution from η with the denoiser D = e^t(x + Δ_t F) frozen over the step
 	// (the DDIM step to 0, eq. F3 of doc.go). Off by default.
 	FinalDenoise bool
+	// Kernel selects where the score is evaluated (as for package sde): auto uses the exact
+	// empirical score's host kernel on the pure-Go backend; graph always uses the gomlx graph.
+	Kernel sde.Kernel
 }
 
 func (cfg Config) withDefaults() Config {
@@ -65,22 +69,26 @@ func (cfg Config) validate() error {
 	if cfg.Method != Euler && cfg.Method != Heun {
 		return fmt.Errorf("flow: unknown method %d", int(cfg.Method))
 	}
+	if cfg.Kernel < sde.KernelAuto || cfg.Kernel > sde.KernelHost {
+		return fmt.Errorf("flow: unknown kernel %d", int(cfg.Kernel))
+	}
 	return nil
 }
 
 // Integrator integrates the probability-flow ODE of eq. (F1) backwards from t = T to 0 for
 // batches of points, with any score.Score, on a gomlx backend. Steps are indexed k = 0..L
 // with times t_k = T − kη; step k moves x(t_k) to x(t_{k+1}). The state lives on the host
-// as row-major float32 [b, d]; every step is one graph call that also returns the score
-// values it used, checked for finiteness so that a failing score is reported with its t
-// and trajectory.
+// as row-major float32 [b, d]; every score evaluation is one graph call (or, for the exact
+// empirical score on the pure-Go backend, one call of its host kernel, see Config.Kernel),
+// checked for finiteness so that a failing score is reported with its t and trajectory, and
+// the step's arithmetic is done on the host in float64.
 type Integrator struct {
 	cfg   Config
 	eta   float64
 	b     compute.Backend
 	s     score.Score
-	euler *model.Exec
-	heun  *model.Exec
+	graph *model.Exec          // F(x, t) in the graph
+	host  *score.HostEmpirical // F(x, t) on the host, when set
 }
 
 // New validates the configuration and prepares the integrator for s on backend b.
@@ -99,29 +107,25 @@ func New(b compute.Backend, s score.Score, cfg Config) (*Integrator, error) {
 		return nil, err
 	}
 	in := &Integrator{cfg: cfg, eta: cfg.T / float64(cfg.L), b: b, s: s}
-	store := score.StoreOf(s)
-	var err error
-	in.euler, err = model.NewExec(b, store, func(_ *model.Scope, x, t, eta *graph.Node) (*graph.Node, *graph.Node) {
-		f := s.Graph(x, t)
-		return graph.Add(x, graph.Mul(graph.Add(x, f), eta)), f
-	})
-	if err != nil {
-		return nil, fmt.Errorf("flow: building the Euler step: %w", err)
+	if cfg.Kernel != sde.KernelGraph {
+		hs, ok := s.(score.HostScorer)
+		var err error = fmt.Errorf("the score %T has no host kernel", s)
+		if ok {
+			in.host, err = hs.Host()
+		}
+		switch {
+		case cfg.Kernel == sde.KernelHost && err != nil:
+			return nil, fmt.Errorf("flow: Kernel host: %w", err)
+		case err != nil || (cfg.Kernel == sde.KernelAuto && !backend.IsGo(b)):
+			in.host = nil
+		}
 	}
-	// The two-stage step of the Runge-Kutta family of order 2: x̃ = x + a v(x, t),
-	// x' = x + c₁ v(x, t) + c₂ v(x̃, t'), with (a, c₁, c₂) = (η, η/2, η/2) for Heun and
-	// (η/2, 0, η) for the midpoint step (t' = t − a).
-	in.heun, err = model.NewExec(b, store, func(_ *model.Scope, inputs []*graph.Node) []*graph.Node {
-		x, t, tn, a, c1, c2 := inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], inputs[5]
-		f1 := s.Graph(x, t)
-		v1 := graph.Add(x, f1)
-		xp := graph.Add(x, graph.Mul(v1, a))
-		f2 := s.Graph(xp, tn)
-		v2 := graph.Add(xp, f2)
-		return []*graph.Node{graph.Add(x, graph.Add(graph.Mul(v1, c1), graph.Mul(v2, c2))), f1, f2}
+	var err error
+	in.graph, err = model.NewExec(b, score.StoreOf(s), func(_ *model.Scope, x, t *graph.Node) *graph.Node {
+		return s.Graph(x, t)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("flow: building the Heun step: %w", err)
+		return nil, fmt.Errorf("flow: building the score graph: %w", err)
 	}
 	return in, nil
 }
@@ -134,6 +138,9 @@ func (in *Integrator) Eta() float64 { return in.eta }
 
 // Dim is the dimension d of the points.
 func (in *Integrator) Dim() int { return in.s.Dim() }
+
+// Host reports whether the score is evaluated by its host kernel (Config.Kernel).
+func (in *Integrator) Host() bool { return in.host != nil }
 
 // Time returns t_k = T − kη.
 func (in *Integrator) Time(k int) float64 {
@@ -184,64 +191,78 @@ func (in *Integrator) Run(x []float32, from, to int) ([]float32, error) {
 	if i, ok := firstNonFinite(x); !ok {
 		return nil, fmt.Errorf("flow: initial state not finite: trajectory %d, x[%d] = %v", i/d, i%d, x[i])
 	}
-	b := len(x) / d
-	cur := tensors.FromFlatDataAndDimensions(append([]float32(nil), x...), b, d)
+	cur := append([]float32(nil), x...)
+	// comb returns ax·x + Σ_j term_j in float64, rounded to float32.
+	comb := func(ax float64, terms ...func(i int) float64) []float32 {
+		y := make([]float32, len(cur))
+		for i := range cur {
+			v := ax * float64(cur[i])
+			for _, f := range terms {
+				v += f(i)
+			}
+			y[i] = float32(v)
+		}
+		return y
+	}
 	for k := from; k < to; k++ {
 		t, tn := in.Time(k), in.Time(k+1)
-		var out []*tensors.Tensor
-		var times []float64
-		var err error
+		f1, err := in.score(cur, t, k)
+		if err != nil {
+			return nil, err
+		}
+		v1 := func(c float64) func(i int) float64 {
+			return func(i int) float64 { return c * (float64(cur[i]) + float64(f1[i])) }
+		}
 		switch {
 		case k == in.cfg.L-1 && in.cfg.FinalDenoise:
-			// x̂(0) = e^t (x + Δ_t F(x, t)), eq. (F3), from the score of the Euler graph.
-			out, err = in.exec(in.euler, cur, float32(t), float32(0))
-			if err == nil {
-				var f []float32
-				if f, err = tensors.CopyFlatData[float32](out[1]); err == nil {
-					xs, _ := tensors.CopyFlatData[float32](cur)
-					et, dt := math.Exp(t), ou.Delta(t)
-					y := make([]float32, len(xs))
-					for i := range xs {
-						y[i] = float32(et * (float64(xs[i]) + dt*float64(f[i])))
-					}
-					out[0] = tensors.FromFlatDataAndDimensions(y, b, d)
-				}
-			}
-			times = []float64{t}
-		case in.cfg.Method == Heun && tn > 0:
+			// x̂(0) = e^t (x + Δ_t F(x, t)), eq. (F3).
+			et, dt := math.Exp(t), ou.Delta(t)
+			cur = comb(et, func(i int) float64 { return et * dt * float64(f1[i]) })
+		case in.cfg.Method == Heun:
+			// The two-stage step of the Runge-Kutta family of order 2: x̃ = x + a v(x, t),
+			// x' = x + c₁ v(x, t) + c₂ v(x̃, t'), with (a, c₁, c₂) = (η, η/2, η/2) for Heun and,
+			// for the step to t = 0 (F never at t = 0), the midpoint step (η/2, 0, η), t' = t − a.
 			eta := t - tn
-			out, err = in.exec(in.heun, cur, float32(t), float32(tn), float32(eta), float32(eta/2), float32(eta/2))
-			times = []float64{t, tn}
-		case in.cfg.Method == Heun: // the step to t = 0: the midpoint rule, F never at t = 0
-			eta, tm := t-tn, (t+tn)/2
-			out, err = in.exec(in.heun, cur, float32(t), float32(tm), float32(eta/2), float32(0), float32(eta))
-			times = []float64{t, tm}
-		default:
-			out, err = in.exec(in.euler, cur, float32(t), float32(t-tn))
-			times = []float64{t}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("flow: step %d (t = %g to %g): evaluating the score: %w", k, t, tn, err)
-		}
-		for j, tj := range times {
-			f, err := tensors.CopyFlatData[float32](out[1+j])
+			a, c1, c2, t2 := eta, eta/2, eta/2, tn
+			if tn == 0 {
+				a, c1, c2, t2 = eta/2, 0, eta, (t+tn)/2
+			}
+			xp := comb(1, v1(a))
+			f2, err := in.score(xp, t2, k)
 			if err != nil {
 				return nil, err
 			}
-			if i, ok := firstNonFinite(f); !ok {
-				return nil, fmt.Errorf("flow: step %d: score F(x, t = %g) not finite for trajectory %d (F[%d] = %v)", k, tj, i/d, i%d, f[i])
-			}
+			cur = comb(1, v1(c1), func(i int) float64 { return c2 * (float64(xp[i]) + float64(f2[i])) })
+		default:
+			cur = comb(1, v1(t-tn))
 		}
-		cur = out[0]
 	}
-	y, err := tensors.CopyFlatData[float32](cur)
+	if i, ok := firstNonFinite(cur); !ok {
+		return nil, fmt.Errorf("flow: state at t = %g not finite for trajectory %d (x[%d] = %v): step too large", in.Time(to), i/d, i%d, cur[i])
+	}
+	return cur, nil
+}
+
+// score evaluates F(x, t) for step k on the host kernel or in the graph, and checks it.
+func (in *Integrator) score(x []float32, t float64, k int) ([]float32, error) {
+	d := in.Dim()
+	var f []float32
+	var err error
+	if in.host != nil {
+		f, err = in.host.Score(x, t, nil)
+	} else {
+		var out []*tensors.Tensor
+		if out, err = in.exec(in.graph, tensors.FromFlatDataAndDimensions(x, len(x)/d, d), float32(t)); err == nil {
+			f, err = tensors.CopyFlatData[float32](out[0])
+		}
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("flow: step %d: evaluating the score at t = %g: %w", k, t, err)
 	}
-	if i, ok := firstNonFinite(y); !ok {
-		return nil, fmt.Errorf("flow: state at t = %g not finite for trajectory %d (x[%d] = %v): step too large", in.Time(to), i/d, i%d, y[i])
+	if i, ok := firstNonFinite(f); !ok {
+		return nil, fmt.Errorf("flow: step %d: score F(x, t = %g) not finite for trajectory %d (F[%d] = %v)", k, t, i/d, i%d, f[i])
 	}
-	return y, nil
+	return f, nil
 }
 
 // exec runs a step graph, turning a panic of the score's graph construction (e.g. a score
