@@ -7,6 +7,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/clone"
 	"github.com/diffregimes/diffregimes/pkg/sde"
 	"github.com/diffregimes/diffregimes/pkg/spectrum"
+	"gonum.org/v1/gonum/floats"
 )
 
 // HierarchyOptions configure Hierarchy.
@@ -217,14 +218,9 @@ func (r *HierarchyResult) spectrum(e *Experiment, group []int) error {
 
 // absCos is |u·v| / (|u| |v|) (0 for a zero vector).
 func absCos(u, v []float64) float64 {
-	var uv, uu, vv float64
-	for i := range u {
-		uv += u[i] * v[i]
-		uu += u[i] * u[i]
-		vv += v[i] * v[i]
-	}
-	if uu == 0 || vv == 0 {
+	nu, nv := floats.Norm(u, 2), floats.Norm(v, 2)
+	if nu == 0 || nv == 0 {
 		return 0
 	}
-	return math.Abs(uv) / math.Sqrt(uu*vv)
+	return math.Abs(floats.Dot(u, v)) / (nu * nv)
 }

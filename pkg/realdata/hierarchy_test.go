@@ -40,7 +40,7 @@ func TestHierarchyFollowsClosedForm(t *testing.T) {
 		}
 		ds.Labels[i] = k
 	}
-	cluster := mix.ClusterClass() // 2·sign(q₁) + sign(q₂) in {−3, −1, 1, 3}
+	cluster := mix.ClusterClass()                         // 2·sign(q₁) + sign(q₂) in {−3, −1, 1, 3}
 	class := func(x []float32, b, d int) ([]int, error) { // 2·[q₁ > 0] + [q₂ > 0], as ds.Labels
 		l, err := cluster(x, b, d)
 		for i := range l {

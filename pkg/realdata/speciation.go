@@ -102,13 +102,10 @@ func Speciation(e *Experiment, class clone.ClassFunc, opt SpeciationOptions) (*S
 	}
 	out := &SpeciationResult{Label: e.Label(), Route: e.Route, N: e.N(), D: e.D(), Lambda: e.Lambda, TS: e.TS,
 		Times: res.Times, Phi: res.Same["phi"], Pairs: res.Pairs, Model: e.Model}
-	p := make([]float64, len(out.Phi))
-	for i, est := range out.Phi {
-		p[i] = est.P
-		out.Ratios = append(out.Ratios, out.Times[i]/e.TS)
+	for _, t := range out.Times {
+		out.Ratios = append(out.Ratios, t/e.TS)
 	}
-	out.TSMeasured, _ = numeric.Crossing(out.Times, p, clone.SpeciationLevel)
-	out.TSErr = crossingErr(out.Times, out.Phi, clone.SpeciationLevel)
+	out.TSMeasured, out.TSErr = crossing(out.Times, out.Phi)
 	out.RatioAt2, out.PhiAt2 = math.NaN(), clone.Estimate{P: math.NaN(), Err: math.NaN()}
 	for i, r := range out.Ratios {
 		if math.Abs(r-2) <= 0.1 && (math.IsNaN(out.RatioAt2) || math.Abs(r-2) < math.Abs(out.RatioAt2-2)) {
