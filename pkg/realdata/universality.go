@@ -48,8 +48,7 @@ type UniversalityOptions struct {
 	// Specs are the training sets, one curve per set and route (nil: UniversalitySpecs(500, 0)).
 	Specs []datasets.Spec
 	// DDPM says for which training sets a route (b) checkpoint found by MaybeDDPM may be used
-	// (nil: DefaultPairDDPM). Route (b) checkpoints are found by dataset name and n only, so a
-	// U-Net trained on trouser/bag would otherwise be taken for another pair of the same n.
+	// (nil: all; MaybeDDPM takes only a model trained on exactly the set, realdata.TrainingSet).
 	DDPM func(spec datasets.Spec) bool
 	// ClassifierN is the number of images each classifier trains on (0: all of the pair's
 	// training split; capped by it otherwise).
@@ -121,9 +120,6 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 	if opt.Specs == nil {
 		opt.Specs = UniversalitySpecs(500, 0)
 	}
-	if opt.DDPM == nil {
-		opt.DDPM = DefaultPairDDPM
-	}
 	if opt.Classifier == nil {
 		opt.Classifier = TrainedClassifier(opt.ClassifierN, max(opt.ClassifierSteps, 1))
 	}
@@ -147,7 +143,7 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 			return nil, err
 		}
 		exps := []*Experiment{e}
-		if opt.DDPM(spec) {
+		if opt.DDPM == nil || opt.DDPM(spec) {
 			eb, _, err := MaybeDDPM(b, DatasetLabel(spec), spec, ds)
 			if err != nil {
 				return nil, err
@@ -165,14 +161,6 @@ func Universality(b compute.Backend, opt UniversalityOptions) (*UniversalityResu
 		}
 	}
 	return res, nil
-}
-
-// DefaultPairDDPM allows route (b) for the project's default training pair only
-// (datasets.DefaultSpec's dataset and classes: the U-Nets of notebook 20 and cmd/train's
-// default), until checkpoints record the training set they were trained on.
-func DefaultPairDDPM(spec datasets.Spec) bool {
-	d := datasets.DefaultSpec()
-	return spec.Name == d.Name && strings.Join(spec.Classes, "/") == strings.Join(d.Classes, "/")
 }
 
 // TrainedClassifier is the default ClassifierFunc: PairClassifier's classifier and its test
