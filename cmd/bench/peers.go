@@ -10,7 +10,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -54,20 +53,6 @@ func benchScoreHost(ds *score.Dataset, x *tensors.Tensor, reps int) error {
 	}
 	flops := 4 * float64(batch) * float64(n) * float64(d)
 	report(fmt.Sprintf("score n=%d d=%d b=%d impl=host gflops=%.1f", n, d, batch, flops/med/1e6), med, lo, hi)
-	return nil
-}
-
-// hostStep is one Euler-Maruyama step of eq. (55) on the host with the host kernel:
-// x ← (1+η) x + 2η F(x, t) + sqrt(2η) ξ (ξ from math/rand's ziggurat).
-func hostStep(h *score.HostEmpirical, r *rand.Rand, x []float32, t, eta float64) error {
-	f, err := h.Score(x, t, nil)
-	if err != nil {
-		return err
-	}
-	a, bf, ns := float32(1+eta), float32(2*eta), math.Sqrt(2*eta)
-	for i := range x {
-		x[i] = a*x[i] + bf*f[i] + float32(ns*r.NormFloat64())
-	}
 	return nil
 }
 
@@ -118,52 +103,39 @@ func benchSDEStep(b compute.Backend, kind string, n, d, batch, steps, reps int) 
 	default:
 		return fmt.Errorf("sde step: unknown score %q (mixture, exact)", kind)
 	}
-	in, err := sde.New(b, s, sde.Config{T: 10, L: 1000, K: 1, Seed: 1})
-	if err != nil {
-		return err
-	}
-	x, err := in.Start(batch)
-	if err != nil {
-		return err
-	}
-	med, lo, hi, err := timed(reps, func() error {
-		_, err := in.Run(x, 0, steps)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	k := float64(steps)
 	prefix := fmt.Sprintf("sde score=%s d=%d b=%d", kind, d, batch)
 	if kind == "exact" {
 		prefix = fmt.Sprintf("sde score=%s n=%d d=%d b=%d", kind, n, d, batch)
 	}
-	report(prefix+" impl=graph", med/k, lo/k, hi/k)
-	if kind != "exact" || !withHost {
-		return nil
+	// The step graph, then (exact score) the integrator's host kernel: sde.KernelHost, the
+	// path sde.KernelAuto takes on the pure-Go backend when OpenBLAS loads.
+	kernels := []sde.Kernel{sde.KernelGraph}
+	if kind == "exact" && withHost {
+		kernels = append(kernels, sde.KernelHost)
 	}
-	h, err := score.NewHostEmpirical(s.(*score.Empirical).Dataset())
-	if err != nil {
-		fmt.Printf("# sde impl=host skipped: %v\n", err)
-		return nil
-	}
-	xs, err := tensors.CopyFlatData[float32](x)
-	if err != nil {
-		return err
-	}
-	r := rand.New(rand.NewPCG(11, 12))
-	med, lo, hi, err = timed(reps, func() error {
-		for j := range steps {
-			if err := hostStep(h, r, xs, 10-0.01*float64(j), 0.01); err != nil {
-				return err
+	for _, kern := range kernels {
+		in, err := sde.New(b, s, sde.Config{T: 10, L: 1000, K: 1, Seed: 1, Kernel: kern})
+		if err != nil {
+			if kern == sde.KernelHost {
+				fmt.Printf("# sde impl=host skipped: %v\n", err)
+				return nil
 			}
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		x, err := in.Start(batch)
+		if err != nil {
+			return err
+		}
+		med, lo, hi, err := timed(reps, func() error {
+			_, err := in.Run(x, 0, steps)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		k := float64(steps)
+		report(prefix+" impl="+kern.String(), med/k, lo/k, hi/k)
 	}
-	report(prefix+" impl=host", med/k, lo/k, hi/k)
 	return nil
 }
 
