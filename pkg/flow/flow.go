@@ -107,20 +107,11 @@ func New(b compute.Backend, s score.Score, cfg Config) (*Integrator, error) {
 		return nil, err
 	}
 	in := &Integrator{cfg: cfg, eta: cfg.T / float64(cfg.L), b: b, s: s}
-	if cfg.Kernel != sde.KernelGraph {
-		hs, ok := s.(score.HostScorer)
-		var err error = fmt.Errorf("the score %T has no host kernel", s)
-		if ok {
-			in.host, err = hs.Host()
-		}
-		switch {
-		case cfg.Kernel == sde.KernelHost && err != nil:
-			return nil, fmt.Errorf("flow: Kernel host: %w", err)
-		case err != nil || (cfg.Kernel == sde.KernelAuto && !backend.IsGo(b)):
-			in.host = nil
-		}
+	h, err := sde.HostKernel(cfg.Kernel, s, backend.IsGo(b))
+	if err != nil {
+		return nil, fmt.Errorf("flow: %w", err)
 	}
-	var err error
+	in.host = h
 	in.graph, err = model.NewExec(b, score.StoreOf(s), func(_ *model.Scope, x, t *graph.Node) *graph.Node {
 		return s.Graph(x, t)
 	})

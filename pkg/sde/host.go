@@ -35,27 +35,38 @@ func (k Kernel) String() string {
 	return fmt.Sprintf("Kernel(%d)", int(k))
 }
 
-// hostKernel returns the host kernel the configuration asks for (nil: the step graph).
-func hostKernel(cfg Config, s score.Score, goBackend, hostNoise bool) (*score.HostEmpirical, error) {
-	if cfg.Kernel == KernelGraph {
+// HostKernel resolves a Kernel choice for the score s: the host kernel to use, or nil for the
+// step graph. KernelAuto takes the host kernel when goBackend (the pure-Go backend) and s has
+// one that loads (score.HostScorer); KernelHost requires it, an error naming the reason when
+// there is none; KernelGraph never takes it. Shared by this package and pkg/flow.
+func HostKernel(k Kernel, s score.Score, goBackend bool) (*score.HostEmpirical, error) {
+	if k == KernelGraph {
 		return nil, nil
 	}
-	hs, ok := s.(score.HostScorer)
-	var h *score.HostEmpirical
 	err := fmt.Errorf("the score %T has no host kernel", s)
-	if ok {
+	var h *score.HostEmpirical
+	if hs, ok := s.(score.HostScorer); ok {
 		h, err = hs.Host()
 	}
 	switch {
-	case cfg.Kernel == KernelAuto:
-		if err != nil || !goBackend || !hostNoise {
-			return nil, nil
-		}
-		return h, nil
+	case k == KernelHost && err != nil:
+		return nil, fmt.Errorf("Kernel host: %w", err)
+	case err != nil || (k == KernelAuto && !goBackend):
+		return nil, nil
+	}
+	return h, nil
+}
+
+// hostKernel is HostKernel for an integrator, whose host kernel also needs host noise.
+func hostKernel(cfg Config, s score.Score, goBackend, hostNoise bool) (*score.HostEmpirical, error) {
+	h, err := HostKernel(cfg.Kernel, s, goBackend)
+	switch {
 	case err != nil:
-		return nil, fmt.Errorf("sde: Kernel host: %w", err)
-	case !hostNoise:
+		return nil, fmt.Errorf("sde: %w", err)
+	case h != nil && !hostNoise && cfg.Kernel == KernelHost:
 		return nil, fmt.Errorf("sde: Kernel host needs the noise drawn on the host (Noise auto on the pure-Go backend, or host)")
+	case !hostNoise:
+		return nil, nil
 	}
 	return h, nil
 }
