@@ -34,19 +34,32 @@ type Provenance struct {
 	// HeldOutLoss is the loss (eq. 60) on images outside the training set (NaN: not measured;
 	// see HeldOutLoss to measure it).
 	HeldOutLoss, HeldOutErr float64
+	// EvalStep, EvalTrain and EvalHeldOut are the trainer's last evaluation (ddpm.Meta.Evals):
+	// the EMA's denoising loss on training and held-out images with fixed draws (EvalStep 0 and
+	// NaN losses: none recorded).
+	EvalStep               int
+	EvalTrain, EvalHeldOut float64
 	// TrainingTime is the wall time of training (0: not recorded).
 	TrainingTime time.Duration
-	// Date is when the checkpoint was written (its modification time).
+	// Date is when the checkpoint was written (recorded, else the file's modification time).
 	Date time.Time
 }
 
-// ProvenanceOf reads the provenance that a checkpoint header holds (meta, read from path).
-// Today's checkpoints record the configuration, the steps and every step's loss; the preset,
-// EMA rate, held-out loss and training time are filled here once pkg/ddpm records them.
+// ProvenanceOf reads the provenance that a checkpoint header holds (meta, read from path): the
+// configuration, preset, steps, EMA rate, the last evaluation, training time and date. A
+// checkpoint written before pkg/ddpm recorded some of them leaves those "not recorded".
 func ProvenanceOf(meta ddpm.Meta, path string) Provenance {
 	p := Provenance{Path: path, Model: meta.Model.String(), Params: meta.Model.NumParams(), Steps: meta.Step,
-		Batch: meta.Train.Batch, LearningRate: meta.Train.LearningRate,
-		EMARate: math.NaN(), TrainLoss: math.NaN(), HeldOutLoss: math.NaN(), HeldOutErr: math.NaN()}
+		Preset: meta.Preset, Batch: meta.Train.Batch, LearningRate: meta.Train.LearningRate,
+		EMARate: math.NaN(), TrainLoss: math.NaN(), HeldOutLoss: math.NaN(), HeldOutErr: math.NaN(),
+		EvalTrain: math.NaN(), EvalHeldOut: math.NaN(),
+		TrainingTime: time.Duration(meta.TrainSeconds * float64(time.Second)), Date: meta.Saved}
+	if !meta.Started.IsZero() { // recorded since the EMA exists; 0 means raw weights
+		p.EMARate = meta.Train.EMARate
+	}
+	if e, ok := meta.LastEval(); ok {
+		p.EvalStep, p.EvalTrain, p.EvalHeldOut = e.Step, e.Train, e.HeldOut
+	}
 	if n := len(meta.Losses); n > 0 {
 		w := max(1, n/20)
 		var s float64
@@ -55,7 +68,7 @@ func ProvenanceOf(meta ddpm.Meta, path string) Provenance {
 		}
 		p.TrainLoss = s / float64(w)
 	}
-	if st, err := os.Stat(path); err == nil {
+	if st, err := os.Stat(path); err == nil && p.Date.IsZero() {
 		p.Date = st.ModTime().UTC()
 	}
 	return p
@@ -92,7 +105,12 @@ func (p Provenance) String() string {
 	fmt.Fprintf(&b, "steps:           %d (batch %d, lr %g)\n", p.Steps, p.Batch, p.LearningRate)
 	fmt.Fprintf(&b, "EMA rate:        %s\n", f(p.EMARate, "%g"))
 	fmt.Fprintf(&b, "training loss:   %s (last 5%% of steps)\n", f(p.TrainLoss, "%.4f"))
-	fmt.Fprintf(&b, "held-out loss:   %s\n", held)
+	ev := na
+	if p.EvalStep > 0 {
+		ev = fmt.Sprintf("step %d: training %.4f, held-out %.4f (EMA weights, fixed draws)", p.EvalStep, p.EvalTrain, p.EvalHeldOut)
+	}
+	fmt.Fprintf(&b, "last evaluation: %s\n", ev)
+	fmt.Fprintf(&b, "held-out loss:   %s (measured here)\n", held)
 	fmt.Fprintf(&b, "training time:   %s\n", tt)
 	fmt.Fprintf(&b, "date:            %s\n", p.Date.Format(time.RFC3339))
 	return b.String()
