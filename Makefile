@@ -20,9 +20,6 @@ PYTHON  := /usr/bin/python3
 SITE    := out/site
 SMOKE   := out/smoke
 JOBS    ?= 2
-# The smoke run overlaps three notebooks: most of a smoke notebook's time is kernel start-up and GoNB's
-# per-cell go build, which leave the two cores partly idle.
-SMOKE_JOBS ?= 3
 
 .PHONY: all setup run models test test-setup test-go test-smoke test-publish test-browser test-kernel test-live notebook screenshots clean bench bench-setup
 all: test
@@ -54,7 +51,7 @@ test-go:
 	go test ./...
 
 test-smoke:
-	go run ./cmd/publish -scale smoke -jobs $(SMOKE_JOBS) -timeout 10m -out $(SMOKE) notebooks
+	go run ./cmd/publish -scale smoke -jobs $(JOBS) -timeout 10m -out $(SMOKE) notebooks
 
 # The publish job with the real kernel on a failing notebook: still published, error named.
 test-publish:
