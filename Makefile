@@ -27,9 +27,10 @@ all: test
 setup:
 	@kernels/setup.sh
 
-# The main job: every notebook at the quick scale, published as executed .ipynb + HTML + index.
+# The main job: every notebook at the quick scale, published as executed .ipynb + HTML + index. A cell may
+# run 45 minutes: route (b) of notebook 31 (256 stacked clone pairs through the U-Net) takes over 15 on 2 cores.
 run: setup
-	go run ./cmd/publish -scale quick -jobs $(JOBS) -out $(SITE) notebooks
+	go run ./cmd/publish -scale quick -jobs $(JOBS) -cell-timeout 45m -out $(SITE) notebooks
 
 # The route (b) reference models (pkg/ddpm presets, `go run ./cmd/train -h`), trained one after the
 # other in out/models/<preset> (resumable: re-running continues each from its last checkpoint); each
