@@ -13,6 +13,16 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/sde"
 )
 
+// gaussianPoints returns n standard normal points in d dimensions, row-major, from seed.
+func gaussianPoints(seed uint64, n, d int) []float32 {
+	a := make([]float32, n*d)
+	r := gmm.NewRand(seed)
+	for i := range a {
+		a[i] = float32(r.NormFloat64())
+	}
+	return a
+}
+
 // nearest returns the index of the training point nearest to y and the distance.
 func nearest(a []float32, n, d int, y []float32) (int, float64) {
 	best, bi := math.Inf(1), -1
@@ -36,11 +46,7 @@ func nearest(a []float32, n, d int, y []float32) (int, float64) {
 // denoiser it ends on the point (distance ~0).
 func TestEmpiricalCollapse(t *testing.T) {
 	const n, d, b = 12, 8, 200
-	a := make([]float32, n*d)
-	r := gmm.NewRand(7)
-	for i := range a {
-		a[i] = float32(r.NormFloat64())
-	}
+	a := gaussianPoints(7, n, d)
 	ds, err := score.NewDataset(a, n, d, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -217,11 +223,7 @@ func TestSeeded(t *testing.T) {
 // give the same ODE trajectories to float32 rounding, with both methods and the final denoiser.
 func TestHostKernelMatchesGraph(t *testing.T) {
 	const n, d, b = 40, 6, 50
-	a := make([]float32, n*d)
-	r := gmm.NewRand(9)
-	for i := range a {
-		a[i] = float32(r.NormFloat64())
-	}
+	a := gaussianPoints(9, n, d)
 	ds, _ := score.NewDataset(a, n, d, 0)
 	s, _ := score.NewEmpirical(ds)
 	if _, err := s.Host(); err != nil {
