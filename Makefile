@@ -11,6 +11,10 @@ export JUPYTER_PATH := $(ROOT)
 export GOFLAGS := -mod=mod
 export GOEXPERIMENT := simd
 export GOMLX_NO_AUTO_INSTALL := 1
+# Keeps Go's math.Exp off its FMA code path, which stalls ~140x on an Intel AVX-512 CPU after the
+# pure-Go backend's vector kernels (every Exp, SiLU and Tanh of a graph; pkg/backend FMAOffSetting).
+COMMA := ,
+export GODEBUG := $(if $(findstring cpu.fma=off,$(GODEBUG)),$(GODEBUG),$(if $(GODEBUG),$(GODEBUG)$(COMMA))cpu.fma=off)
 export DIFFREGIMES_ROOT := $(ROOT)
 # Quiet the debugger warnings of Debian's python 3.11+ in nbconvert/jupyter_client.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1

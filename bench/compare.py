@@ -140,6 +140,7 @@ def main():
     with open("/proc/cpuinfo") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     head.append(f"machine: {cpu}, {os.cpu_count()} CPUs")
+    head.append(f"GODEBUG={os.environ.get('GODEBUG', '')!r} (cpu.fma=off: README, pkg/backend FMAOffSetting), GOEXPERIMENT={os.environ.get('GOEXPERIMENT', '')!r}")
     head.append("fp32 FMA peak (bench/peak.c, best of 200 short runs): " + peak(log).replace("\n", "; "))
     results = {}  # row key -> lib -> [ms per round]
     order = []

@@ -105,9 +105,15 @@ var (
 	defaultErr  error
 )
 
-// Default returns the process-wide backend, created on first use with New.
+// Default returns the process-wide backend, created on first use with New. With the pure-Go backend it
+// also checks, once, that math.Exp is not in its slow state (ExpCheck; a warning on standard error).
 func Default() (compute.Backend, error) {
-	defaultOnce.Do(func() { defaultB, defaultErr = New() })
+	defaultOnce.Do(func() {
+		defaultB, defaultErr = New()
+		if defaultErr == nil && IsGo(defaultB) {
+			warnSlowExp()
+		}
+	})
 	return defaultB, defaultErr
 }
 

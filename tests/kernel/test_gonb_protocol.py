@@ -79,10 +79,10 @@ class GoNBKernelTests(jupyter_kernel_test.KernelTests):
         """The kernel spec's environment reaches cells (SIMD matmuls, no gomlx auto-install)."""
         self.flush_channels()
         reply, out = self.execute_helper(
-            '%%\nfmt.Println(os.Getenv("GOEXPERIMENT"), os.Getenv("GOMLX_NO_AUTO_INSTALL"))')
+            '%%\nfmt.Println(os.Getenv("GOEXPERIMENT"), os.Getenv("GOMLX_NO_AUTO_INSTALL"), os.Getenv("GODEBUG"))')
         self.assertEqual(reply["content"]["status"], "ok", out)
         text = "".join(m["content"].get("text", "") for m in out if m["msg_type"] == "stream")
-        self.assertIn("simd 1", text)
+        self.assertIn("simd 1 cpu.fma=off", text)
 
 
 if __name__ == "__main__":

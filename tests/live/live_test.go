@@ -147,7 +147,7 @@ func startJupyter(t *testing.T, root, dir string) server {
 		"JUPYTER_PATH="+root, "DIFFREGIMES_ROOT="+root, "DIFFREGIMES_SCALE=smoke",
 		"DIFFREGIMES_LIVE=on", "DIFFREGIMES_LIVE_IDLE=90s", // a live cell the test loses ends by itself
 		"PATH="+filepath.Join(root, "build", "bin")+":/usr/local/go/bin:/usr/bin:"+os.Getenv("PATH"),
-		"GOEXPERIMENT=simd", "GOMLX_NO_AUTO_INSTALL=1", "PYDEVD_DISABLE_FILE_VALIDATION=1", "PYTHONWARNINGS=ignore",
+		"GOEXPERIMENT=simd", "GODEBUG=cpu.fma=off", "GOMLX_NO_AUTO_INSTALL=1", "PYDEVD_DISABLE_FILE_VALIDATION=1", "PYTHONWARNINGS=ignore",
 		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, ".jupyter-config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(dir, ".jupyter-runtime"))
 	logPath := filepath.Join(root, "out", "live-test-jupyter.log")
 	_ = os.MkdirAll(filepath.Dir(logPath), 0o755)
