@@ -69,6 +69,10 @@ type MemorisationOptions struct {
 	// Steps is the last training step; Checkpoints the number of log-spaced checkpoints from
 	// First to Steps, where f_mem, the training and held-out losses are measured.
 	Steps, First, Checkpoints int
+	// Schedule, when set, replaces the log-spaced checkpoints: the training steps (increasing)
+	// where f_mem and the losses are measured, e.g. an earlier run's schedule with later steps
+	// appended, which continues its training from the cached checkpoints.
+	Schedule []int
 	// Samples generated per checkpoint (backward dynamics with SDE) for the copy fraction.
 	Samples int
 	SDE     sde.Config
@@ -89,6 +93,10 @@ type MemorisationCurve struct {
 	FMem                   []clone.Estimate
 	TrainLoss, HeldOutLoss []float64
 	TrainErr, HeldOutErr   []float64
+	// MedianRatio is, per checkpoint, the median over the samples of d₁/d₂ (distance to the
+	// nearest training image over the distance to the second nearest): it falls towards
+	// CopyThreshold and below as the net approaches memorisation, before f_mem moves.
+	MedianRatio []float64
 	// TauMem is the training step where f_mem crosses ½ (linear in log step; NaN if it does not).
 	TauMem float64
 	// TrainTime is the wall time spent training in this call (0 when every checkpoint existed).
@@ -115,7 +123,10 @@ func MemorisationOverTraining(b compute.Backend, opt MemorisationOptions) (*Memo
 	switch {
 	case len(opt.Ns) == 0:
 		return nil, fmt.Errorf("realdata: MemorisationOverTraining: no n given")
-	case opt.Checkpoints < 2 || opt.First < 1 || opt.Steps <= opt.First:
+	case opt.Schedule != nil && (len(opt.Schedule) < 2 || opt.Schedule[0] < 1 || !slices.IsSorted(opt.Schedule) ||
+		len(slices.Compact(slices.Clone(opt.Schedule))) != len(opt.Schedule)):
+		return nil, fmt.Errorf("realdata: MemorisationOverTraining: Schedule must hold at least two increasing steps >= 1, got %v", opt.Schedule)
+	case opt.Schedule == nil && (opt.Checkpoints < 2 || opt.First < 1 || opt.Steps <= opt.First):
 		return nil, fmt.Errorf("realdata: MemorisationOverTraining: need Checkpoints >= 2 and 1 <= First < Steps, got %d, %d, %d",
 			opt.Checkpoints, opt.First, opt.Steps)
 	case opt.Samples < 1:
@@ -126,7 +137,10 @@ func MemorisationOverTraining(b compute.Backend, opt MemorisationOptions) (*Memo
 	if opt.Dir == "" {
 		opt.Dir = filepath.Join(datasets.CacheDir(), "ddpm-memorisation")
 	}
-	schedule := logSteps(opt.First, opt.Steps, opt.Checkpoints)
+	schedule := opt.Schedule
+	if schedule == nil {
+		schedule = logSteps(opt.First, opt.Steps, opt.Checkpoints)
+	}
 	sched, err := ddpm.ScaledSchedule(opt.L)
 	if err != nil {
 		return nil, err
@@ -250,6 +264,7 @@ func memorisationCurve(b compute.Backend, opt MemorisationOptions, n int, schedu
 		}
 		c.Steps = append(c.Steps, step)
 		c.FMem = append(c.FMem, cp.Fraction)
+		c.MedianRatio = append(c.MedianRatio, numeric.Median(cp.Ratio))
 		c.TrainLoss, c.TrainErr = append(c.TrainLoss, tl), append(c.TrainErr, te)
 		c.HeldOutLoss, c.HeldOutErr = append(c.HeldOutLoss, hl), append(c.HeldOutErr, he)
 	}

@@ -3,6 +3,7 @@ package realdata
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/ml/model"
@@ -84,5 +85,16 @@ func TestDenoisingLossUntrained(t *testing.T) {
 	}
 	if _, _, err := DenoisingLoss(backend.MustDefault(), m, store, sched, ds.X[:10], ds.N, 1, 1); err == nil {
 		t.Error("a short image slice accepted")
+	}
+}
+
+// TestMemorisationBadSchedule: an explicit schedule that is too short, not increasing or
+// repeats a step is refused before anything is loaded or trained, naming the schedule.
+func TestMemorisationBadSchedule(t *testing.T) {
+	for _, s := range [][]int{{100}, {0, 10}, {10, 5}, {10, 10, 20}} {
+		_, err := MemorisationOverTraining(nil, MemorisationOptions{Ns: []int{4}, Schedule: s, Samples: 1})
+		if err == nil || !strings.Contains(err.Error(), "Schedule") {
+			t.Errorf("Schedule %v: err = %v", s, err)
+		}
 	}
 }
