@@ -99,6 +99,9 @@ type MemorisationCurve struct {
 	MedianRatio []float64
 	// TauMem is the training step where f_mem crosses ½ (linear in log step; NaN if it does not).
 	TauMem float64
+	// Skipped are the schedule's steps left out because the directory's training had gone past
+	// them without keeping a checkpoint there (an earlier run with another schedule).
+	Skipped []int
 	// TrainTime is the wall time spent training in this call (0 when every checkpoint existed).
 	TrainTime time.Duration
 	// Set is the training set.
@@ -208,6 +211,18 @@ func memorisationCurve(b compute.Backend, opt MemorisationOptions, n int, schedu
 		stepDir := filepath.Join(dir, fmt.Sprintf("step-%07d", step))
 		path := filepath.Join(stepDir, ddpm.CheckpointFile)
 		if _, err := ddpm.ReadCheckpointMeta(path); err != nil {
+			// A schedule step that an earlier run of this set and model trained past without
+			// keeping (another schedule) cannot be measured without retraining: leave it out.
+			at := 0
+			if tr != nil {
+				at = tr.Step()
+			} else if m, err := ddpm.ReadCheckpointMeta(filepath.Join(dir, ddpm.CheckpointFile)); err == nil {
+				at = m.Step
+			}
+			if at > step {
+				c.Skipped = append(c.Skipped, step)
+				continue
+			}
 			if tr == nil {
 				tc := opt.Train
 				tc.CheckpointEvery = 0
@@ -328,6 +343,10 @@ func (r *MemorisationResult) fit() {
 func (r *MemorisationResult) Table() string {
 	s := "| n | checkpoints | f_mem at the last step ± 3 s.e. | τ_mem (f_mem = ½) | training time here |\n|---|---|---|---|---|\n"
 	for _, c := range r.Curves {
+		if len(c.FMem) == 0 {
+			s += fmt.Sprintf("| %d | none (steps %v skipped) | – | n/a | %s |\n", c.N, c.Skipped, c.TrainTime.Round(time.Second))
+			continue
+		}
 		last := c.FMem[len(c.FMem)-1]
 		s += fmt.Sprintf("| %d | %d (steps %d..%d) | %.3f ± %.3f | %s | %s |\n", c.N, len(c.Steps), c.Steps[0], c.Steps[len(c.Steps)-1],
 			last.P, last.Err, num(c.TauMem), c.TrainTime.Round(time.Second))

@@ -11,6 +11,7 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/backend"
 	"github.com/diffregimes/diffregimes/pkg/datasets"
 	"github.com/diffregimes/diffregimes/pkg/ddpm"
+	"github.com/diffregimes/diffregimes/pkg/sde"
 	"github.com/diffregimes/diffregimes/pkg/unet"
 )
 
@@ -96,5 +97,40 @@ func TestMemorisationBadSchedule(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "Schedule") {
 			t.Errorf("Schedule %v: err = %v", s, err)
 		}
+	}
+}
+
+// TestMemorisationSkipsStepsTrainedPast: a second call with another schedule on the same cached
+// training measures the checkpoints it finds, trains on from the last one, and leaves out (in
+// Skipped) a step that the first call trained past without keeping, instead of failing.
+func TestMemorisationSkipsStepsTrainedPast(t *testing.T) {
+	if ok, _ := datasets.DefaultSpec().Available(); !ok {
+		t.Skip("Fashion-MNIST not installed (kernels/setup.sh)")
+	}
+	opt := MemorisationOptions{
+		Spec: datasets.DefaultSpec(), Ns: []int{4}, Pool: 4,
+		Model: unet.Tiny(8, 1).WithBase(4).WithGroups(2), Train: ddpm.TrainConfig{Batch: 4, LearningRate: 1e-3, Seed: 1},
+		L: 10, Schedule: []int{2, 4}, Samples: 2, SDE: sde.Config{T: 2, L: 10, K: 5, Seed: 1}, HeldOut: 4, Dir: t.TempDir(),
+	}
+	first, err := MemorisationOverTraining(backend.MustDefault(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := first.Curves[0]; !slices.Equal(c.Steps, []int{2, 4}) || c.Skipped != nil {
+		t.Fatalf("first call: steps %v, skipped %v", c.Steps, c.Skipped)
+	}
+	opt.Schedule = []int{3, 4, 6}
+	second, err := MemorisationOverTraining(backend.MustDefault(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := second.Curves[0]
+	if !slices.Equal(c.Steps, []int{4, 6}) || !slices.Equal(c.Skipped, []int{3}) || len(c.FMem) != 2 || len(c.MedianRatio) != 2 {
+		t.Fatalf("second call: steps %v, skipped %v, %d f_mem, %d ratios", c.Steps, c.Skipped, len(c.FMem), len(c.MedianRatio))
+	}
+	// The checkpoint of step 4 is the first call's: the same measurement.
+	if c.TrainLoss[0] != first.Curves[0].TrainLoss[1] || c.MedianRatio[0] != first.Curves[0].MedianRatio[1] {
+		t.Errorf("step 4 measured %g / %g, first call %g / %g", c.TrainLoss[0], c.MedianRatio[0],
+			first.Curves[0].TrainLoss[1], first.Curves[0].MedianRatio[1])
 	}
 }
