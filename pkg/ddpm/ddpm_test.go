@@ -318,3 +318,57 @@ func testExactGaussian(t *testing.T, sched *ou.Schedule) {
 	}
 	t.Logf("sample variance %.5f vs data %.5f (σ %.5f)", v, s2, se)
 }
+
+// TestHostKernelMatchesGraph checks the host kernel (unet.Host) against the score's graph at
+// grid and off-grid times, and the host step against StepGraph.
+func TestHostKernelMatchesGraph(t *testing.T) {
+	tr := trainedTiny(t, "", 2)
+	w := tr.Store().GetVariable("/" + unet.Scope + "/conv_out/weights")
+	vals := make([]float32, w.Shape().Size())
+	for i := range vals {
+		vals[i] = float32(math.Cos(float64(7 * i)))
+	}
+	w.MustSetValue(tensors.FromFlatDataAndDimensions(vals, w.Shape().Dimensions...))
+	sc, err := NewScore(tr.Model, tr.Store(), tr.Schedule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hk, err := sc.HostKernel()
+	if err != nil {
+		t.Skip(err) // no OpenBLAS
+	}
+	b := backend.MustDefault()
+	x := make([]float32, 3*64)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i)))
+	}
+	e := model.MustNewExec(b, tr.Store(), func(scope *model.Scope, xn, tn *Node) []*Node {
+		return []*Node{sc.Graph(xn, tn), sc.StepGraph(tn)}
+	})
+	for _, tt := range []float64{tr.Schedule.Time(1), 0.0123, 0.3, tr.Schedule.Time(500), 2.7, 50} {
+		out := e.MustCall(tensors.FromFlatDataAndDimensions(x, 3, 64), float32(tt))
+		want := tensors.MustCopyFlatData[float32](out[0])
+		if got, ws := sc.step(float32(tt)), out[1].Value().(float32); got != ws {
+			t.Errorf("t = %g: host step %v, StepGraph %v", tt, got, ws)
+		}
+		got, err := hk.Score(x, tt, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ss, worst float64
+		for i := range want {
+			ss += float64(want[i]) * float64(want[i])
+			worst = max(worst, math.Abs(float64(got[i]-want[i])))
+		}
+		// The same float32 function in another summation order (unet's TestHostMatchesGraph).
+		if rms := math.Sqrt(ss / float64(len(want))); worst > 1e-4*rms || rms == 0 {
+			t.Errorf("t = %g: max |host - graph| = %.3g, rms %.3g", tt, worst, rms)
+		}
+	}
+	if _, err := hk.Score(x, 0.3, make([]int32, 3)); err == nil {
+		t.Error("asking the U-Net's host kernel for μ* gave no error")
+	}
+	if _, err := hk.Score(x[:10], 0.3, nil); err == nil {
+		t.Error("a partial point gave no error")
+	}
+}

@@ -3,6 +3,8 @@ package ddpm
 import (
 	"errors"
 	"fmt"
+	"math"
+	"sync"
 
 	"github.com/diffregimes/diffregimes/pkg/ou"
 	"github.com/diffregimes/diffregimes/pkg/score"
@@ -25,9 +27,13 @@ type Score struct {
 	Schedule *ou.Schedule
 	store    *model.Store
 	times    []float32 // Time(k), k = 0..L
+	host     func() (*unet.Host, error)
 }
 
-var _ score.WithStore = (*Score)(nil)
+var (
+	_ score.WithStore        = (*Score)(nil)
+	_ score.HostKernelScorer = (*Score)(nil)
+)
 
 // NewScore wraps a trained model (e.g. from LoadModel or Trainer) as a score.
 func NewScore(m *unet.Model, store *model.Store, sched *ou.Schedule) (*Score, error) {
@@ -38,7 +44,69 @@ func NewScore(m *unet.Model, store *model.Store, sched *ou.Schedule) (*Score, er
 	for k, v := range sched.Times() {
 		times[k] = float32(v)
 	}
-	return &Score{Model: m, Schedule: sched, store: store, times: times}, nil
+	sc := &Score{Model: m, Schedule: sched, store: store, times: times}
+	// The host forward pass reads the parameters once, when first asked (they are trained).
+	sc.host = sync.OnceValues(func() (*unet.Host, error) { return unet.NewHost(m, store) })
+	return sc, nil
+}
+
+// HostKernel returns F(x, t) computed on the host (unet.Host: OpenBLAS and float32 loops), the
+// kernel package sde runs on the pure-Go backend, or the reason there is none (no BLAS
+// library). It reads the store's parameters at the first call: a Score whose store is trained
+// further afterwards must be made anew.
+func (s *Score) HostKernel() (score.HostKernel, error) {
+	h, err := s.host()
+	if err != nil {
+		return nil, err
+	}
+	return hostScore{s, h}, nil
+}
+
+// hostScore is Score on the host.
+type hostScore struct {
+	s *Score
+	h *unet.Host
+}
+
+// Score is Graph on the host: the fractional step of StepGraph in the same float32 arithmetic,
+// ξ_θ from unet.Host, F = -ξ_θ/sqrt(Δ_t).
+func (hs hostScore) Score(x []float32, t float64, nearest []int32) ([]float32, error) {
+	if nearest != nil {
+		return nil, errors.New("ddpm: the U-Net score has no training set to give μ*(t)")
+	}
+	d := hs.s.Dim()
+	if len(x) == 0 || len(x)%d != 0 {
+		return nil, fmt.Errorf("ddpm: host score: %d values are not a whole number of points of dimension %d", len(x), d)
+	}
+	step := hs.s.step(float32(t))
+	steps := make([]float32, len(x)/d)
+	for i := range steps {
+		steps[i] = step
+	}
+	eps, err := hs.h.Eps(x, steps)
+	if err != nil {
+		return nil, err
+	}
+	inv := float32(1 / math.Sqrt(-math.Expm1(-2*float64(float32(t)))))
+	for i, v := range eps {
+		eps[i] = -v * inv
+	}
+	return eps, nil
+}
+
+// step is StepGraph on the host.
+func (s *Score) step(t float32) float32 {
+	L := s.Schedule.L
+	tc := min(max(t, s.times[0]), s.times[L])
+	if tc == s.times[L] {
+		return float32(L)
+	}
+	for k := range L {
+		if lo, hi := s.times[k], s.times[k+1]; tc >= lo && tc < hi {
+			return float32(k) + (tc-lo)/(hi-lo)
+		}
+	}
+	return 0
 }
 
 // Dim is d = ImageSize²·Channels.

@@ -88,7 +88,7 @@ type Integrator struct {
 	b     compute.Backend
 	s     score.Score
 	graph *model.Exec          // F(x, t) in the graph
-	host  *score.HostEmpirical // F(x, t) on the host, when set
+	host  score.HostKernel // F(x, t) on the host, when set
 }
 
 // New validates the configuration and prepares the integrator for s on backend b.

@@ -80,6 +80,21 @@ func runStacked(e *Experiment, in *sde.Integrator, trunk, pairs int, steps []int
 					return f, idx[:trunk], err
 				}
 			}
+		} else if in.Host() {
+			// Another host kernel (route b's U-Net, unet.Host): the score from it, μ*(t) of the
+			// trunk rows from the training set's own host kernel (its arg-max is the same).
+			if nh, err := score.NewHostEmpirical(e.Points); err == nil {
+				hk := in.HostKernel()
+				obs.HostFused = func(x []float32, t float64) ([]float32, []int32, error) {
+					f, err := hk.Score(x, t, nil)
+					if err != nil {
+						return nil, nil, err
+					}
+					idx := make([]int32, trunk)
+					_, err = nh.Score(x[:trunk*d], t, idx)
+					return f, idx, err
+				}
+			}
 		}
 	}
 	res := &stacked{trunk: trunk, pairs: pairs, steps: steps}

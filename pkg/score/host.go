@@ -2,6 +2,8 @@ package score
 
 import (
 	"fmt"
+	"github.com/diffregimes/diffregimes/pkg/blas"
+	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"math"
 	"runtime"
 	"sync"
@@ -18,7 +20,7 @@ import (
 type HostEmpirical struct {
 	ds   *Dataset
 	a2   []float32 // |a_μ|², n
-	blas *blasLib
+	blas *blas.Lib
 }
 
 // NewHostEmpirical returns the host kernel of the dataset's exact empirical score, or an error
@@ -27,7 +29,7 @@ func NewHostEmpirical(ds *Dataset) (*HostEmpirical, error) {
 	if ds == nil {
 		return nil, fmt.Errorf("score: NewHostEmpirical: dataset is nil")
 	}
-	lib, err := loadBLAS()
+	lib, err := blas.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +79,7 @@ func (h *HostEmpirical) Score(x []float32, t float64, nearest []int32) ([]float3
 		xb := x[r0*d : (r0+q)*d]
 		l := logits[:q*n]
 		// l_μ = c1 x·a_μ + c2 |a_μ|² (eq. 2 up to the |x|² term, which cancels).
-		h.blas.gemm(true, q, n, d, c1, xb, h.ds.host, 0, l)
+		h.blas.Gemm(true, q, n, d, c1, xb, h.ds.host, 0, l)
 		var idx []int32
 		if nearest != nil {
 			idx = nearest[r0 : r0+q]
@@ -85,7 +87,7 @@ func (h *HostEmpirical) Score(x []float32, t float64, nearest []int32) ([]float3
 		h.softmaxRows(l, q, n, c2, inv[:q], idx)
 		// w = Σ_μ exp(l_μ - m) a_μ, then F = (e^{-t} w / s - x) / Δ_t.
 		ob := out[r0*d : (r0+q)*d]
-		h.blas.gemm(false, q, d, n, 1, l, h.ds.host, 0, ob)
+		h.blas.Gemm(false, q, d, n, 1, l, h.ds.host, 0, ob)
 		e, id := float32(decay), float32(1/delta)
 		parallelRows(q, func(i0, i1 int) {
 			for i := i0; i < i1; i++ {
@@ -145,32 +147,5 @@ func parallelRows(q int, f func(i0, i1 int)) {
 	wg.Wait()
 }
 
-// exp32 is e^x in float32 for x <= 0 (softmax arguments), Cephes' expf: x = k ln2 + g with
-// |g| <= ln2/2, e^g by a degree-7 polynomial, times 2^k through the exponent bits. Relative
-// error below 2e-7 over the normal range (TestExp32); 0 below -87.3 (e^x underflows float32).
-func exp32(x float32) float32 {
-	const (
-		log2e = 1.44269504088896341
-		ln2Hi = 0.693359375
-		ln2Lo = -2.12194440e-4
-	)
-	if x < -87.33654 {
-		return 0
-	}
-	if x > 88.72 {
-		return float32(math.Inf(1))
-	}
-	z := x*log2e + 0.5
-	k := int32(z)
-	if z < 0 && float32(k) != z { // floor for negative z
-		k--
-	}
-	fk := float32(k)
-	g := x - fk*ln2Hi - fk*ln2Lo
-	p := ((((((1.9875691500e-4*g+1.3981999507e-3)*g+8.3334519073e-3)*g+4.1665795894e-2)*g+
-		1.6666665459e-1)*g+5.0000001201e-1)*g*g + g + 1)
-	if k < -126 { // 2^k subnormal: scale in two steps
-		return p * math.Float32frombits(uint32(k+126+127)<<23) * math.Float32frombits(uint32(1)<<23)
-	}
-	return p * math.Float32frombits(uint32(k+127)<<23)
-}
+// exp32 is numeric.Exp32, e^x in float32 (Cephes' expf), for the softmax arguments x <= 0.
+func exp32(x float32) float32 { return numeric.Exp32(x) }

@@ -41,3 +41,18 @@ type HostScorer interface {
 	Score
 	Host() (*HostEmpirical, error)
 }
+
+// HostKernel computes F(x, t) on the host for the b = len(x)/d points x (row-major [b, d]), as
+// the score's Graph does; nearest, when not nil, receives μ*(t) (a kernel without a training
+// set returns an error then). *HostEmpirical is one.
+type HostKernel interface {
+	Score(x []float32, t float64, nearest []int32) ([]float32, error)
+}
+
+// HostKernelScorer is implemented by scores with a host kernel other than the exact empirical
+// one (ddpm.Score: the trained U-Net through unet.Host). HostKernel returns it, or the reason
+// there is none; package sde then keeps the step graph.
+type HostKernelScorer interface {
+	Score
+	HostKernel() (HostKernel, error)
+}

@@ -60,7 +60,7 @@ type Config struct {
 	K      int     // steps fused into one graph call; 0: automatic (see Integrator.StepsPerCall)
 	Method Method  // default EulerMaruyama (eq. 55)
 	Noise  Noise   // default NoiseAuto
-	Kernel Kernel  // default KernelAuto: the host kernel of the exact score on the pure-Go backend
+	Kernel Kernel  // default KernelAuto: the score's host kernel on the pure-Go backend (see Kernel)
 	Seed   int64   // seed of the noise stream that draws x_T and all ξ
 	// FinalDenoise, when set, replaces the last step of the chain, from t_{L-1} = η to
 	// t_L = 0, with the noise-free denoiser of Denoise, x̂(0) = e^{η}(x + Δ_η F(x, η)), in

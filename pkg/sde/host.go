@@ -14,11 +14,13 @@ type Kernel int
 const (
 	// KernelAuto runs on the host when the backend is the pure-Go one, the noise is drawn on
 	// the host, and the score has a host kernel that loads (score.HostScorer: the exact
-	// empirical score with OpenBLAS present); in the step graph otherwise.
+	// empirical score; score.HostKernelScorer: the trained U-Net of ddpm.Score through
+	// unet.Host; both need OpenBLAS); in the step graph otherwise.
 	KernelAuto Kernel = iota
 	// KernelGraph runs every step in the gomlx step graph (the accelerator path).
 	KernelGraph
-	// KernelHost requires the host kernel: New fails, naming the reason, when there is none.
+	// KernelHost requires the host kernel (score.HostScorer or score.HostKernelScorer): New
+	// fails, naming the reason, when there is none.
 	KernelHost
 )
 
@@ -37,16 +39,22 @@ func (k Kernel) String() string {
 
 // HostKernel resolves a Kernel choice for the score s: the host kernel to use, or nil for the
 // step graph. KernelAuto takes the host kernel when goBackend (the pure-Go backend) and s has
-// one that loads (score.HostScorer); KernelHost requires it, an error naming the reason when
-// there is none; KernelGraph never takes it. Shared by this package and pkg/flow.
-func HostKernel(k Kernel, s score.Score, goBackend bool) (*score.HostEmpirical, error) {
+// one that loads (score.HostScorer, score.HostKernelScorer); KernelHost requires it, an error
+// naming the reason when there is none; KernelGraph never takes one. Shared by this package
+// and pkg/flow.
+func HostKernel(k Kernel, s score.Score, goBackend bool) (score.HostKernel, error) {
 	if k == KernelGraph {
 		return nil, nil
 	}
 	err := fmt.Errorf("the score %T has no host kernel", s)
-	var h *score.HostEmpirical
+	var h score.HostKernel
 	if hs, ok := s.(score.HostScorer); ok {
-		h, err = hs.Host()
+		var he *score.HostEmpirical
+		if he, err = hs.Host(); err == nil {
+			h = he
+		}
+	} else if hk, ok := s.(score.HostKernelScorer); ok {
+		h, err = hk.HostKernel()
 	}
 	switch {
 	case k == KernelHost && err != nil:
@@ -58,7 +66,7 @@ func HostKernel(k Kernel, s score.Score, goBackend bool) (*score.HostEmpirical, 
 }
 
 // hostKernel is HostKernel for an integrator, whose host kernel also needs host noise.
-func hostKernel(cfg Config, s score.Score, goBackend, hostNoise bool) (*score.HostEmpirical, error) {
+func hostKernel(cfg Config, s score.Score, goBackend, hostNoise bool) (score.HostKernel, error) {
 	h, err := HostKernel(cfg.Kernel, s, goBackend)
 	switch {
 	case err != nil:
@@ -121,3 +129,6 @@ func (in *Integrator) runHost(x *tensors.Tensor, from, to int, obs *Observer) (*
 // Host reports whether the integrator runs on the host kernel (see Kernel): every unobserved
 // run, and observed runs whose observer has HostFused; other observed runs use the step graph.
 func (in *Integrator) Host() bool { return in.hostScore != nil }
+
+// HostKernel is the host kernel the integrator runs on (nil on the step graph).
+func (in *Integrator) HostKernel() score.HostKernel { return in.hostScore }

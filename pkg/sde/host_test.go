@@ -1,6 +1,7 @@
 package sde
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -158,4 +159,25 @@ func flatInt(t *testing.T, x *tensors.Tensor) []int32 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// routeB is a score with a host kernel of its own (score.HostKernelScorer), like ddpm.Score.
+type routeB struct{ score.Score }
+
+func (routeB) HostKernel() (score.HostKernel, error) { return nil, fmt.Errorf("no library here") }
+
+// TestHostKernelScorer: KernelAuto asks a HostKernelScorer and falls back to the graph when it
+// has no kernel; KernelHost reports its reason; off the pure-Go backend Auto keeps the graph.
+func TestHostKernelScorer(t *testing.T) {
+	mix, err := score.NewMixture([]float32{1, 0, 0, 0}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := routeB{mix}
+	if h, err := HostKernel(KernelAuto, s, true); h != nil || err != nil {
+		t.Errorf("KernelAuto without a kernel: got (%v, %v), want the graph", h, err)
+	}
+	if _, err := HostKernel(KernelHost, s, true); err == nil || !strings.Contains(err.Error(), "no library here") {
+		t.Errorf("KernelHost did not report the HostKernelScorer's reason: %v", err)
+	}
 }

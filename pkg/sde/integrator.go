@@ -38,7 +38,7 @@ type Integrator struct {
 	rng     *tensors.Tensor // graph noise: the RNG state, advanced by each call
 	host    bool            // host noise
 	// hostScore, when set, runs unobserved steps on the host (Kernel, runHost).
-	hostScore *score.HostEmpirical
+	hostScore score.HostKernel
 	calls     uint64 // host noise: stream counter, one per draw
 	execs     map[execKey]*model.Exec
 	init      *model.Exec

@@ -22,4 +22,10 @@
 // (TestLayoutsAgree). Layout and widths follow Ho et al. (2020); the PyTorch twin in
 // bench/unet has the same parameter count. Parameters are initialised in Go from a seed, per
 // variable path, so a configuration and seed give bit-identical networks on any backend.
+//
+// Host is the same forward pass (Eps only, for sampling) outside gomlx: channels last, each
+// convolution an im2col matrix times the kernel [k·k·Cin, Cout] on OpenBLAS's sgemm (package
+// blas), GroupNorm with its SiLU and the attention softmax as float32 passes per image
+// (TestHostMatchesGraph: within 1e-4 of the output's rms of Eps's graph; measured ~8e-6).
+// ddpm.Score offers it as its host kernel, which package sde runs on the pure-Go backend.
 package unet
