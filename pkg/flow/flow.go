@@ -87,7 +87,7 @@ type Integrator struct {
 	eta   float64
 	b     compute.Backend
 	s     score.Score
-	graph *model.Exec          // F(x, t) in the graph
+	graph *model.Exec      // F(x, t) in the graph
 	host  score.HostKernel // F(x, t) on the host, when set
 }
 
