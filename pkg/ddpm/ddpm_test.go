@@ -186,11 +186,10 @@ func TestSamplerWithZeroDenoiser(t *testing.T) {
 	t.Logf("second moment %.4f vs closed form %.4f (σ %.4f)", m2, v, se)
 }
 
-// TestScoreIsMinusEpsOverSqrtOneMinusAlphaBar checks the adapter at grid times t = Time(k)
-// against -ξ_θ(x, k)/sqrt(1-ᾱ(k)) computed directly, and the step interpolation of eq. (59).
-func TestScoreIsMinusEpsOverSqrtOneMinusAlphaBar(t *testing.T) {
+// scoreWithOutput is a briefly trained Tiny model whose (zero-initialised) output layer gets
+// O(1) weights, so that ξ_θ is O(1), and its Score.
+func scoreWithOutput(t *testing.T) (*Trainer, *Score) {
 	tr := trainedTiny(t, "", 2)
-	// Give the (zero-initialised) output layer O(1) weights so that ξ_θ is O(1).
 	w := tr.Store().GetVariable("/" + unet.Scope + "/conv_out/weights")
 	vals := make([]float32, w.Shape().Size())
 	for i := range vals {
@@ -201,6 +200,13 @@ func TestScoreIsMinusEpsOverSqrtOneMinusAlphaBar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tr, sc
+}
+
+// TestScoreIsMinusEpsOverSqrtOneMinusAlphaBar checks the adapter at grid times t = Time(k)
+// against -ξ_θ(x, k)/sqrt(1-ᾱ(k)) computed directly, and the step interpolation of eq. (59).
+func TestScoreIsMinusEpsOverSqrtOneMinusAlphaBar(t *testing.T) {
+	tr, sc := scoreWithOutput(t)
 	if sc.Dim() != 64 {
 		t.Fatalf("Dim = %d", sc.Dim())
 	}
@@ -322,17 +328,7 @@ func testExactGaussian(t *testing.T, sched *ou.Schedule) {
 // TestHostKernelMatchesGraph checks the host kernel (unet.Host) against the score's graph at
 // grid and off-grid times, and the host step against StepGraph.
 func TestHostKernelMatchesGraph(t *testing.T) {
-	tr := trainedTiny(t, "", 2)
-	w := tr.Store().GetVariable("/" + unet.Scope + "/conv_out/weights")
-	vals := make([]float32, w.Shape().Size())
-	for i := range vals {
-		vals[i] = float32(math.Cos(float64(7 * i)))
-	}
-	w.MustSetValue(tensors.FromFlatDataAndDimensions(vals, w.Shape().Dimensions...))
-	sc, err := NewScore(tr.Model, tr.Store(), tr.Schedule)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, sc := scoreWithOutput(t)
 	hk, err := sc.HostKernel()
 	if err != nil {
 		t.Skip(err) // no OpenBLAS
