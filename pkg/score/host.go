@@ -5,8 +5,6 @@ import (
 	"github.com/diffregimes/diffregimes/pkg/blas"
 	"github.com/diffregimes/diffregimes/pkg/numeric"
 	"math"
-	"runtime"
-	"sync"
 )
 
 // HostEmpirical computes the exact empirical score F(x, t) of eq. (2) on the host, for the
@@ -89,7 +87,7 @@ func (h *HostEmpirical) Score(x []float32, t float64, nearest []int32) ([]float3
 		ob := out[r0*d : (r0+q)*d]
 		h.blas.Gemm(false, q, d, n, 1, l, h.ds.host, 0, ob)
 		e, id := float32(decay), float32(1/delta)
-		parallelRows(q, func(i0, i1 int) {
+		numeric.ParallelRanges(q, func(i0, i1 int) {
 			for i := i0; i < i1; i++ {
 				ei := e * inv[i]
 				orow, xrow := ob[i*d:(i+1)*d], xb[i*d:(i+1)*d]
@@ -106,7 +104,7 @@ func (h *HostEmpirical) Score(x []float32, t float64, nearest []int32) ([]float3
 // exp(l_μ - max_μ l_μ) and stores 1/Σ_μ exp(l_μ - max) in inv (and the arg-max in idx).
 func (h *HostEmpirical) softmaxRows(l []float32, q, n int, c2 float32, inv []float32, idx []int32) {
 	a2 := h.a2
-	parallelRows(q, func(i0, i1 int) {
+	numeric.ParallelRanges(q, func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			row := l[i*n : (i+1)*n]
 			m, arg := float32(math.Inf(-1)), 0
@@ -129,22 +127,6 @@ func (h *HostEmpirical) softmaxRows(l []float32, q, n int, c2 float32, inv []flo
 			}
 		}
 	})
-}
-
-// parallelRows splits [0, q) into one contiguous range per core.
-func parallelRows(q int, f func(i0, i1 int)) {
-	w := min(runtime.GOMAXPROCS(0), q)
-	if w <= 1 {
-		f(0, q)
-		return
-	}
-	var wg sync.WaitGroup
-	for k := range w {
-		i0, i1 := k*q/w, (k+1)*q/w
-		wg.Add(1)
-		go func() { defer wg.Done(); f(i0, i1) }()
-	}
-	wg.Wait()
 }
 
 // exp32 is numeric.Exp32, e^x in float32 (Cephes' expf), for the softmax arguments x <= 0.

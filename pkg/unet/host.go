@@ -163,10 +163,13 @@ func (h *Host) eps(x, steps, out []float32) (err error) {
 	td := cfg.TimeDim()
 	// Time embedding and its MLP: [n, td].
 	half := cfg.Base / 2
+	freqs := make([]float32, half)
+	for j := range freqs {
+		freqs[j] = float32(math.Exp(-math.Log(10000) * float64(j) / float64(half-1)))
+	}
 	emb := make([]float32, n*cfg.Base)
 	for i, s := range steps {
-		for j := range half {
-			f := float32(math.Exp(-math.Log(10000) * float64(j) / float64(half-1)))
+		for j, f := range freqs {
 			a := s * f
 			emb[i*cfg.Base+j] = float32(math.Sin(float64(a)))
 			emb[i*cfg.Base+half+j] = float32(math.Cos(float64(a)))
@@ -420,23 +423,9 @@ func siluInPlace(v []float32) {
 
 // parallel runs f(0..n-1) over GOMAXPROCS goroutines, in contiguous ranges.
 func parallel(n int, f func(i int)) {
-	w := min(runtime.GOMAXPROCS(0), n)
-	if w <= 1 {
-		for i := range n {
+	numeric.ParallelRanges(n, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
 			f(i)
 		}
-		return
-	}
-	var wg sync.WaitGroup
-	for k := range w {
-		i0, i1 := k*n/w, (k+1)*n/w
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := i0; i < i1; i++ {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
+	})
 }
