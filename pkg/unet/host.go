@@ -337,12 +337,11 @@ func (h *Host) groupNorm(path string, x fmap, silu bool) fmap {
 		for p := range x.hw {
 			row, out := img[p*c:(p+1)*c], dst[p*c:(p+1)*c]
 			for ch, v := range row {
-				u := v*scale[ch] + shift[ch]
-				if silu {
-					u = u / (1 + numeric.Exp32(-u))
-				}
-				out[ch] = u
+				out[ch] = v*scale[ch] + shift[ch]
 			}
+		}
+		if silu {
+			numeric.SiLU32s(dst[:x.hw*c])
 		}
 	})
 	return y
@@ -377,10 +376,12 @@ func softmaxRow(r []float32) {
 	for _, v := range r {
 		m = max(m, v)
 	}
+	for j := range r {
+		r[j] -= m
+	}
+	numeric.Exp32s(r)
 	var s float32
-	for j, v := range r {
-		e := numeric.Exp32(v - m)
-		r[j] = e
+	for _, e := range r {
 		s += e
 	}
 	inv := 1 / s
@@ -415,11 +416,7 @@ func upsample2Host(x fmap) fmap {
 	return y
 }
 
-func siluInPlace(v []float32) {
-	for i, u := range v {
-		v[i] = u / (1 + numeric.Exp32(-u))
-	}
-}
+func siluInPlace(v []float32) { numeric.SiLU32s(v) }
 
 // parallel runs f(0..n-1) over GOMAXPROCS goroutines, in contiguous ranges.
 func parallel(n int, f func(i int)) {
