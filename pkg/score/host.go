@@ -130,4 +130,3 @@ func (h *HostEmpirical) softmaxRows(l []float32, q, n int, c2 float32, inv []flo
 		}
 	})
 }
-
